@@ -18,6 +18,8 @@ export const errorCodes = {
   VIGIL_ERR_QUERY_TIMEOUT: 503,
   VIGIL_ERR_STORE_UNAVAILABLE: 503,
   VIGIL_ERR_NOT_FOUND: 404,
+  VIGIL_ERR_TENANT_INVALID: 400,
+  VIGIL_ERR_INTERNAL: 500,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,72 @@
+/**
+ * The HTTP surface: one Fastify instance, bodies read as raw buffers (each
+ * protocol decodes its own), and errors answered in each API's own shape.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ingestRoutes, toVigilError } from './errors.ts';
+import type { LogIngester } from '../ingest/log-ingester.ts';
+import type { QueryRunner } from '../query/worker-pool.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { registerHealth } from './health.ts';
+import { registerLokiPush } from './loki/push.ts';
+import { registerLokiQuery } from './loki/query.ts';
+import { registerLokiTail } from './loki/tail.ts';
+import { registerJsonLines } from './native/jsonl.ts';
+import { registerOtlpLogs } from './otlp/logs.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  ingester: LogIngester;
+  queries: QueryRunner;
+  maxBodyBytes: number;
+  maxEntriesLimit: number;
+  now: () => number;
+  isReady: () => boolean;
+  isStoreWritable: () => boolean;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    bodyLimit: deps.maxBodyBytes,
+    // the websocket tail and long queries must not be cut by a request timeout
+    requestTimeout: 0,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  observeDurations(app, deps.metrics);
+  app.setErrorHandler(plainTextErrors(deps));
+
+  const nowNs = () => BigInt(deps.now()) * 1_000_000n;
+  registerHealth(app, deps);
+  registerLokiPush(app, deps);
+  registerLokiQuery(app, { queries: deps.queries, maxEntriesLimit: deps.maxEntriesLimit, nowNs });
+  await registerLokiTail(app, { ingester: deps.ingester, queries: deps.queries, nowNs });
+  registerOtlpLogs(app, deps);
+  registerJsonLines(app, { ...deps, nowMs: deps.now });
+  return app;
+}
+
+/** Loki answers errors as plain text; so do Vigil's other endpoints for now. */
+function plainTextErrors(deps: AppDeps) {
+  return (raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const err = toVigilError(raw, deps.maxBodyBytes);
+    if (err.status >= 500) deps.logger.error({ err: raw, url: request.url }, 'request failed');
+    if (ingestRoutes.has(request.routeOptions.url ?? '')) {
+      deps.metrics.ingestRejected.inc({ protocol: 'http', reason: err.code });
+    }
+    void reply.code(err.status).type('text/plain; charset=utf-8').send(`${err.message}\n`);
+  };
+}
+
+function observeDurations(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+}

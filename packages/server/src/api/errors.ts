@@ -1,0 +1,16 @@
+/** Every error a route throws, as a VigilError with a stable code. */
+import { VigilError, isVigilError } from '../errors.ts';
+
+export function toVigilError(err: Error & { statusCode?: number; code?: string }, maxBodyBytes: number): VigilError {
+  if (isVigilError(err)) return err;
+  const status = err.statusCode ?? 500;
+  if (status === 413) {
+    return new VigilError('VIGIL_ERR_BODY_TOO_LARGE', `request body is larger than server.max_body_bytes (${maxBodyBytes} bytes)`);
+  }
+  if (status === 415) return new VigilError('VIGIL_ERR_CONTENT_TYPE', err.message);
+  if (status >= 400 && status < 500) return new VigilError('VIGIL_ERR_BODY_MALFORMED', err.message);
+  return new VigilError('VIGIL_ERR_INTERNAL', 'internal error', { cause: err });
+}
+
+/** Paths that take data: a failure there is a rejected push, counted by reason. */
+export const ingestRoutes = new Set(['/loki/api/v1/push', '/api/prom/push', '/vigil/api/v1/logs', '/v1/logs', '/otlp/v1/logs']);

@@ -1,0 +1,77 @@
+/**
+ * The `vigil` command. Each subcommand returns its exit code; `start` keeps
+ * the process alive until SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, defaultConfig, loadConfigFile, type VigilConfig } from '../config/index.ts';
+import { startServer } from '../main.ts';
+import { logsQuery, logsTail } from './logs.ts';
+
+const usage = `usage:
+  vigil start [--config FILE] [--listen HOST:PORT] [--data-dir DIR]
+  vigil check config FILE
+  vigil logs query '<logql>' [--since 1h] [--limit N] [--output json|text] [--url URL] [--tenant T]
+  vigil logs tail '<selector>' [--url URL] [--tenant T]`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'start') return await start(rest);
+    if (command === 'check' && rest[0] === 'config') return checkConfig(rest.slice(1));
+    if (command === 'logs' && rest[0] === 'query') return await logsQuery(rest.slice(1));
+    if (command === 'logs' && rest[0] === 'tail') return await logsTail(rest.slice(1));
+    if (command === undefined || command === 'help' || command === '--help') {
+      console.log(usage);
+      return command === undefined ? 2 : 0;
+    }
+    console.error(`vigil: unknown command "${argv.join(' ')}"\n${usage}`);
+    return 2;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    console.error(`vigil: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+function checkConfig(args: string[]): number {
+  if (args.length !== 1) {
+    console.error('usage: vigil check config FILE');
+    return 2;
+  }
+  loadConfigFile(args[0]);
+  console.log(`${args[0]}: valid`);
+  return 0;
+}
+
+async function start(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      listen: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const config = withOverrides(values.config ? loadConfigFile(values.config) : defaultConfig(), values.listen, values['data-dir']);
+  const server = await startServer(config);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+function withOverrides(config: VigilConfig, listen?: string, dataDir?: string): VigilConfig {
+  if (listen !== undefined && !/^[^\s:]+:\d{1,5}$/.test(listen)) {
+    throw new ConfigError([`--listen: "${listen}" is not HOST:PORT, e.g. 127.0.0.1:9700`]);
+  }
+  return {
+    ...config,
+    server: { ...config.server, listen: listen ?? config.server.listen, data_dir: dataDir ?? config.server.data_dir },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Vigil's configuration: every key, its default (units in the name or the
+ * comment), and its validation. A file may leave out anything; unknown keys
+ * are errors so that a typo is never silently ignored.
+ */
+import { z } from 'zod';
+import { parseDurationMs } from './duration.ts';
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDurationMs(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; use e.g. 30s, 5m, 1h, 30d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const listen = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'use HOST:PORT, e.g. 127.0.0.1:9700');
+
+const server = z
+  .object({
+    listen: listen.default('127.0.0.1:9700'),
+    data_dir: z.string().min(1).default('./data'),
+    /** Largest request body accepted, after decompression too. */
+    max_body_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+  })
+  .strict();
+
+const limits = z
+  .object({
+    max_labels_per_stream: z.number().int().positive().default(15),
+    max_label_name_length: z.number().int().positive().default(1024),
+    max_label_value_length: z.number().int().positive().default(2048),
+    max_line_bytes: z.number().int().positive().default(256 * 1024),
+    max_streams_per_tenant: z.number().int().positive().default(10_000),
+    /** How far in the future a timestamp may be (clock skew allowance). */
+    future_grace: duration.prefault('10m'),
+  })
+  .strict();
+
+const retention = z
+  .object({
+    standard: duration.prefault('30d'),
+    security: duration.prefault('90d'),
+    audit: duration.prefault('90d'),
+    /** How often the retention pass runs (it also runs at start). */
+    interval: duration.prefault('1h'),
+  })
+  .strict();
+
+const extraPattern = z
+  .object({
+    name: z.string().min(1),
+    regex: z.string().min(1).max(1000),
+    replacement: z.string().default('[REDACTED]'),
+  })
+  .strict();
+
+const redaction = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Field names whose values are replaced, besides the built-in ones. */
+    extra_fields: z.array(z.string().min(1)).default([]),
+    extra_patterns: z.array(extraPattern).default([]),
+    /** Built-in patterns to switch off: email, phone, ssn, card, jwt, bearer. */
+    disable_patterns: z.array(z.enum(['email', 'phone', 'ssn', 'card', 'jwt', 'bearer'])).default([]),
+  })
+  .strict();
+
+const query = z
+  .object({
+    /** Worker threads that run queries off the ingest event loop. */
+    workers: z.number().int().min(1).max(16).default(1),
+    timeout: duration.prefault('30s'),
+    max_entries_limit: z.number().int().positive().default(5000),
+  })
+  .strict();
+
+const logging = z
+  .object({
+    level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** Also store Vigil's own logs in its store, under service="vigil". */
+    self_ingest: z.boolean().default(true),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: server.prefault({}),
+    limits: limits.prefault({}),
+    retention: retention.prefault({}),
+    redaction: redaction.prefault({}),
+    query: query.prefault({}),
+    logging: logging.prefault({}),
+  })
+  .strict();
+
+export type VigilConfig = z.output<typeof configSchema>;

@@ -1,0 +1,106 @@
+/**
+ * Wiring only, in data-flow order: config → store → ingest → query → API.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createRedactor } from '@vigil/sdk/redact';
+import { buildApp } from './api/app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { VigilConfig } from './config/index.ts';
+import { LogIngester } from './ingest/log-ingester.ts';
+import { QueryWorkerPool } from './query/worker-pool.ts';
+import { startRetention } from './retention/scheduler.ts';
+import { SqliteLogStore } from './store/sqlite/log-writer.ts';
+import { createLogger } from './telemetry/logger.ts';
+import { createMetrics, registerStoreGauges } from './telemetry/metrics.ts';
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Where Vigil's own JSON logs go (stdout by default). */
+  stdout?: NodeJS.WritableStream;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: VigilConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const { logger, attach, flush } = createLogger(config.logging.level, options.stdout);
+  let ready = false;
+
+  // store
+  const dataDir = resolve(config.server.data_dir);
+  mkdirSync(dataDir, { recursive: true });
+  const store = new SqliteLogStore({ dataDir, maxStreamsPerTenant: config.limits.max_streams_per_tenant });
+  const metrics = createMetrics();
+  registerStoreGauges(metrics, store);
+  const retentionMs = { ...config.retention };
+  const retention = startRetention(store, retentionMs, config.retention.interval, clock, (dropped) => {
+    for (const p of dropped) metrics.retentionDropped.inc({ category: p.category });
+    logger.info({ event: 'retention.dropped', partitions: dropped.map((p) => p.path) }, 'retention dropped partitions');
+  });
+
+  // ingest
+  const redaction = config.redaction;
+  const redactor = redaction.enabled
+    ? createRedactor({
+        extraFields: [...redaction.extra_fields],
+        extraPatterns: redaction.extra_patterns.map((p) => ({ ...p })),
+        disablePatterns: [...redaction.disable_patterns],
+      })
+    : undefined;
+  const ingester = new LogIngester({
+    store,
+    redactor,
+    metrics,
+    now: () => clock.now(),
+    limits: {
+      maxLabelsPerStream: config.limits.max_labels_per_stream,
+      maxLabelNameLength: config.limits.max_label_name_length,
+      maxLabelValueLength: config.limits.max_label_value_length,
+      maxLineBytes: config.limits.max_line_bytes,
+      futureGraceMs: config.limits.future_grace,
+      retentionMs,
+    },
+  });
+  if (config.logging.self_ingest) attach((request) => ingester.ingest('default', 'self', request));
+
+  // query
+  const queries = new QueryWorkerPool(dataDir, config.query.workers, config.query.timeout);
+
+  // API
+  const app = await buildApp({
+    logger,
+    metrics,
+    ingester,
+    queries,
+    maxBodyBytes: config.server.max_body_bytes,
+    maxEntriesLimit: config.query.max_entries_limit,
+    now: () => clock.now(),
+    isReady: () => ready,
+    isStoreWritable: () => store.isWritable(),
+  });
+  const [host, port] = splitListen(config.server.listen);
+  const address = await app.listen({ host, port });
+  ready = true;
+  logger.info({ event: 'vigil.started', address, data_dir: dataDir }, 'Vigil is listening');
+
+  return {
+    url: address,
+    async close() {
+      ready = false;
+      retention.stop();
+      await app.close();
+      await queries.close();
+      flush();
+      store.close();
+    },
+  };
+}
+
+function splitListen(listen: string): [string, number] {
+  const at = listen.lastIndexOf(':');
+  return [listen.slice(0, at), Number(listen.slice(at + 1))];
+}
