@@ -46,9 +46,9 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const redaction = config.redaction;
   const redactor = redaction.enabled
     ? createRedactor({
-        extraFields: [...redaction.extra_fields],
-        extraPatterns: redaction.extra_patterns.map((p) => ({ ...p })),
-        disablePatterns: [...redaction.disable_patterns],
+        extraFieldNames: redaction.extra_fields,
+        extraPatterns: redaction.extra_patterns.map((p) => ({ name: p.name, pattern: p.regex, replacement: p.replacement })),
+        disabledPatterns: redaction.disable_patterns,
       })
     : undefined;
   const ingester = new LogIngester({

@@ -15,6 +15,15 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const listen = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'use HOST:PORT, e.g. 127.0.0.1:9700');
 
 const server = z
@@ -51,7 +60,7 @@ const retention = z
 const extraPattern = z
   .object({
     name: z.string().min(1),
-    regex: z.string().min(1).max(1000),
+    regex: z.string().min(1).max(1000).refine(compiles, 'not a valid regular expression'),
     replacement: z.string().default('[REDACTED]'),
   })
   .strict();

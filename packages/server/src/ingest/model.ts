@@ -20,3 +20,24 @@ export interface RawStream {
 export interface PushRequest {
   streams: RawStream[];
 }
+
+/**
+ * One entry a decoder could not accept while the rest of the batch was fine.
+ * `stream` and `entry` index the request body as sent (Loki: `streams[i]`
+ * and its `values`/`entries`; OTLP: the n-th ScopeLogs in body order and its
+ * `logRecords`), not the decoded `PushRequest`, which drops empty streams.
+ */
+export interface Rejection {
+  stream: number;
+  entry: number;
+  /** Stable short reason for counting and tests, e.g. `bad_timestamp`. */
+  reason: string;
+  /** Human-readable detail naming the bad value. */
+  message: string;
+}
+
+/** What the push decoders return: the accepted entries and the rejected ones. */
+export interface DecodeResult {
+  request: PushRequest;
+  rejected: Rejection[];
+}

@@ -76,6 +76,12 @@ export const countableFields = ['severity', 'category'] as const;
 
 export interface LogSource {
   matchStreams(matchers: LabelMatcher[]): StreamRef[];
+  /**
+   * Rows of all the given streams merged in time order (ascending for
+   * forward, descending for backward), read lazily: the engine stops
+   * iterating once it has `limit` entries, and relies on that order to keep
+   * the newest/oldest ones.
+   */
   scan(options: ScanOptions): Iterable<LogRow>;
   /**
    * Optional pushdown for metric queries without parsers: per-bucket line

@@ -23,12 +23,10 @@ export function registerLokiPush(app: FastifyInstance, deps: PushDeps): void {
     const limits = { maxBytes: deps.maxBodyBytes };
     const body = raw ?? Buffer.alloc(0);
     const json = contentType === 'application/json';
-    if (!json && encoding && encoding !== 'snappy') {
-      throw new VigilError('VIGIL_ERR_ENCODING_UNSUPPORTED', `Content-Encoding "${encoding}" is not supported for protobuf pushes; the body is snappy-compressed`);
-    }
+    // protobuf bodies are snappy blocks whether or not Content-Encoding says so
     const decoded = json
       ? decodeLokiJson(decodeBody(body, encoding, limits))
-      : decodeLokiProtobuf(snappyDecompress(body, deps.maxBodyBytes));
+      : decodeLokiProtobuf(snappyDecompress(decodeBody(body, encoding, limits, { snappy: 'passthrough' }), deps.maxBodyBytes));
     const outcome = deps.ingester.ingest(tenant, json ? 'loki_json' : 'loki_protobuf', decoded.request, decoded.rejected);
     if (outcome.rejected.length > 0) {
       return reply.code(400).type('text/plain; charset=utf-8').send(describeRejections(outcome));

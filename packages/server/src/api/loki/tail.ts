@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import type { LogIngester } from '../../ingest/log-ingester.ts';
 import { isMetricQuery, parseLogql, selectLogs, type LogqlExpr } from '../../logql/index.ts';
 import type { LogRow, LogSource, StreamRef } from '../../logql/source.ts';
-import { compileMatchers } from '../../store/label-matchers.ts';
+import { compileMatchers } from '../../logql/index.ts';
 import type { StreamBatch } from '../../store/record.ts';
 import { VigilError } from '../../errors.ts';
 import type { QueryRunner } from '../../query/worker-pool.ts';

@@ -20,6 +20,7 @@ export interface OtlpDeps {
   ingester: LogIngester;
   maxBodyBytes: number;
   metrics: Metrics;
+  now: () => number;
 }
 
 const protobuf = 'application/x-protobuf';
@@ -39,7 +40,8 @@ export function registerOtlpLogs(app: FastifyInstance, deps: OtlpDeps): void {
     const body = decodeBody((request.body as Buffer | undefined) ?? Buffer.alloc(0), request.headers['content-encoding'], {
       maxBytes: deps.maxBodyBytes,
     });
-    const decoded = contentType === json ? decodeOtlpLogsJson(body) : decodeOtlpLogsProtobuf(body);
+    const options = { receivedAtNs: BigInt(deps.now()) * 1_000_000n };
+    const decoded = contentType === json ? decodeOtlpLogsJson(body, options) : decodeOtlpLogsProtobuf(body, options);
     const outcome = deps.ingester.ingest(tenant, contentType === json ? 'otlp_json' : 'otlp_protobuf', decoded.request, decoded.rejected);
     const partial = outcome.rejected.length > 0 ? { rejected: outcome.rejected.length, message: describeRejections(outcome) } : undefined;
     return reply.code(200).type(contentType).send(encodeOtlpLogsResponse(partial, contentType));

@@ -16,7 +16,7 @@ import type {
   StreamRef,
 } from '../../logql/source.ts';
 import { indexedFields, severities, type Category } from '../record.ts';
-import { compileMatchers } from '../label-matchers.ts';
+import { compileMatchers } from '../../logql/index.ts';
 import { openReadonly } from './open.ts';
 import { partitionsInRange, type Partition } from './partitions.ts';
 import { lineColumns } from './schema.ts';

@@ -1,0 +1,332 @@
+/**
+ * Go RE2 syntax into a JavaScript (u-flag) pattern with the same meaning,
+ * checking on the way what RE2 refuses and what could backtrack
+ * exponentially in V8. Used by regex.ts, which adds anchoring and caching.
+ */
+
+/** RE2 refuses repeat counts above 1000. */
+const MAX_REPEAT = 1000;
+/** An inner repeat above this many is treated like an unbounded one for the nesting check. */
+const LARGE_REPEAT = 100;
+const JS_SYNTAX = new Set('^$\\.*+?()[]{}|/');
+const REPEAT = /^\{(\d+)(?:(,)(\d*))?\}/;
+const POSIX: Record<string, string> = {
+  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7f', blank: '\\t ', cntrl: '\\x00-\\x1f\\x7f',
+  digit: '0-9', graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ', upper: 'A-Z', word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
+};
+
+export class RegexSyntaxError extends Error {}
+
+interface Piece {
+  src: string;
+  /** Holds a repeat without an upper bound (or with a large one). */
+  unbounded: boolean;
+  /** A group, the only atom whose repetition can nest repeats. */
+  group: boolean;
+  /** Can carry a quantifier (not an anchor). */
+  repeatable: boolean;
+}
+
+class Translator {
+  private i = 0;
+  readonly flags = { i: false, m: false, s: false };
+  constructor(private readonly re: string) {}
+
+  translate(): string {
+    this.leadingFlags();
+    const body = this.alternation();
+    if (this.i < this.re.length) throw new RegexSyntaxError('unexpected ) without a matching (');
+    return body.src;
+  }
+
+  private fail(msg: string): never {
+    throw new RegexSyntaxError(msg);
+  }
+
+  /** (?i), (?s), (?m) and combinations, only at the very start: JS has no inline flags yet. */
+  private leadingFlags(): void {
+    for (;;) {
+      const m = /^\(\?([a-zA-Z-]+)\)/.exec(this.re.slice(this.i));
+      if (!m) return;
+      for (const f of m[1]) {
+        if (f !== 'i' && f !== 'm' && f !== 's') this.fail(`the flag "${f}" in (?${m[1]}) is not supported`);
+        this.flags[f] = true;
+      }
+      this.i += m[0].length;
+    }
+  }
+
+  private alternation(): Piece {
+    const branches: string[] = [];
+    let unbounded = false;
+    for (;;) {
+      const seq = this.sequence();
+      branches.push(seq.src);
+      unbounded ||= seq.unbounded;
+      if (this.re[this.i] !== '|') break;
+      this.i++;
+    }
+    return { src: branches.join('|'), unbounded, group: false, repeatable: true };
+  }
+
+  private sequence(): Piece {
+    let src = '';
+    let unbounded = false;
+    while (this.i < this.re.length && this.re[this.i] !== '|' && this.re[this.i] !== ')') {
+      const atom = this.atom();
+      const piece = this.quantified(atom);
+      src += piece.src;
+      unbounded ||= piece.unbounded;
+    }
+    return { src, unbounded, group: false, repeatable: true };
+  }
+
+  private quantified(atom: Piece): Piece {
+    const q = this.quantifier();
+    if (!q) return atom;
+    if (!atom.repeatable) this.fail(`missing or invalid argument to repetition operator ${q.text}`);
+    if (this.quantifier()) this.fail(`invalid nested repetition operator after ${q.text}`);
+    if (atom.group && atom.unbounded && q.max > 1) {
+      this.fail(
+        `a repeated group contains an unbounded repeat (like "(a+)+" or "(a*)*"), which can take exponential time; rewrite it without the nested repetition`,
+      );
+    }
+    return {
+      src: atom.src + q.text,
+      unbounded: atom.unbounded || q.max > LARGE_REPEAT,
+      group: false,
+      repeatable: false,
+    };
+  }
+
+  private quantifier(): { text: string; max: number } | undefined {
+    const c = this.re[this.i];
+    let text: string;
+    let max: number;
+    if (c === '*' || c === '+' || c === '?') {
+      text = c;
+      max = c === '?' ? 1 : Infinity;
+      this.i++;
+    } else if (c === '{') {
+      const m = REPEAT.exec(this.re.slice(this.i));
+      if (!m) return undefined;
+      const min = Number(m[1]);
+      max = m[2] ? (m[3] ? Number(m[3]) : Infinity) : min;
+      if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) this.fail(`repeat count in ${m[0]} exceeds ${MAX_REPEAT}`);
+      if (max < min) this.fail(`invalid repeat count ${m[0]}`);
+      text = m[0];
+      this.i += m[0].length;
+    } else {
+      return undefined;
+    }
+    if (this.re[this.i] === '?') {
+      text += '?';
+      this.i++;
+    }
+    return { text, max };
+  }
+
+  private atom(): Piece {
+    const c = this.re[this.i];
+    const plain = (src: string, repeatable = true): Piece => ({ src, unbounded: false, group: false, repeatable });
+    switch (c) {
+      case '(':
+        return this.group();
+      case '[':
+        return plain(this.charClass());
+      case '\\':
+        return this.escape();
+      case '.':
+        this.i++;
+        return plain(this.flags.s ? '.' : '[^\\n]');
+      case '^':
+      case '$':
+        this.i++;
+        return plain(c, false);
+      case '*':
+      case '+':
+      case '?':
+        return this.fail(`missing argument to repetition operator ${c}`);
+      case '{':
+        if (REPEAT.test(this.re.slice(this.i))) this.fail('missing argument to repetition operator {');
+        this.i++;
+        return plain('\\{');
+      default: {
+        const cp = this.re.codePointAt(this.i)!;
+        const ch = String.fromCodePoint(cp);
+        this.i += ch.length;
+        return plain(JS_SYNTAX.has(ch) ? '\\' + ch : ch);
+      }
+    }
+  }
+
+  private group(): Piece {
+    const rest = this.re.slice(this.i);
+    let open = '(';
+    if (rest.startsWith('(?:')) open = '(?:';
+    else if (/^\(\?P?<[A-Za-z_][A-Za-z0-9_]*>/.test(rest)) open = '(?<' + /<([^>]*)>/.exec(rest)![1] + '>';
+    else if (/^\(\?(=|!|<=|<!)/.test(rest)) this.fail('lookahead and lookbehind are not supported (RE2 has none)');
+    else if (rest.startsWith('(?P=')) this.fail('backreferences are not supported (RE2 has none)');
+    else if (rest.startsWith('(?')) this.fail('inline flags are only supported at the start of the pattern, as in "(?i)error"');
+    const consumed = rest.startsWith('(?P<') ? open.length + 1 : open.length;
+    this.i += consumed;
+    const inner = this.alternation();
+    if (this.re[this.i] !== ')') this.fail('missing closing )');
+    this.i++;
+    return { src: open + inner.src + ')', unbounded: inner.unbounded, group: true, repeatable: true };
+  }
+
+  /** One escape outside a class. */
+  private escape(): Piece {
+    const plain = (src: string, repeatable = true): Piece => ({ src, unbounded: false, group: false, repeatable });
+    const c = this.re[this.i + 1];
+    if (c === undefined) this.fail('trailing backslash');
+    if (c === 'Q') {
+      const end = this.re.indexOf('\\E', this.i + 2);
+      const text = this.re.slice(this.i + 2, end < 0 ? undefined : end);
+      this.i = end < 0 ? this.re.length : end + 2;
+      return plain([...text].map((ch) => (JS_SYNTAX.has(ch) ? '\\' + ch : ch)).join('') || '(?:)');
+    }
+    this.i += 2;
+    switch (c) {
+      case 'd': case 'D': case 'w': case 'W':
+        return plain('\\' + c);
+      case 's':
+        return plain('[\\t\\n\\f\\r ]');
+      case 'S':
+        return plain('[^\\t\\n\\f\\r ]');
+      case 'b': case 'B':
+        return plain('\\' + c, false);
+      case 'A':
+        return plain('(?<![\\s\\S])', false);
+      case 'z':
+        return plain('(?![\\s\\S])', false);
+      case 'p': case 'P':
+        return plain(this.unicodeClass(c === 'P', false));
+      case 'C':
+        return this.fail('\\C (any byte) is not supported');
+      default:
+        return plain(codePointEscape(this.charEscape(c)));
+    }
+  }
+
+  /** Escapes that stand for one character; `c` is the character after the backslash (already consumed). */
+  private charEscape(c: string): number {
+    const simple: Record<string, number> = { a: 7, f: 12, n: 10, r: 13, t: 9, v: 11 };
+    if (c in simple) return simple[c];
+    if (c === 'x') {
+      const m = /^\{([0-9a-fA-F]{1,6})\}|^([0-9a-fA-F]{2})/.exec(this.re.slice(this.i));
+      if (!m) this.fail('invalid \\x escape');
+      this.i += m[0].length;
+      const cp = parseInt(m[1] ?? m[2], 16);
+      if (cp > 0x10ffff) this.fail('invalid \\x escape');
+      return cp;
+    }
+    if (c >= '1' && c <= '9' && !/[0-7]/.test(this.re[this.i] ?? '')) {
+      this.fail(`backreferences like \\${c} are not supported (RE2 has none)`);
+    }
+    if (c >= '0' && c <= '7') {
+      const m = /^[0-7]{0,2}/.exec(this.re.slice(this.i))!;
+      this.i += m[0].length;
+      return parseInt(c + m[0], 8);
+    }
+    if (c === 'k') this.fail('backreferences are not supported (RE2 has none)');
+    if (/[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/.test(c)) return c.charCodeAt(0);
+    return this.fail(`invalid escape sequence \\${c}`);
+  }
+
+  /** \pL, \p{Greek}, \p{^Greek}, \PL; the `p`/`P` is consumed. */
+  private unicodeClass(negated: boolean, inClass: boolean): string {
+    let name: string;
+    if (this.re[this.i] === '{') {
+      const end = this.re.indexOf('}', this.i);
+      if (end < 0) this.fail('missing } in \\p{…}');
+      name = this.re.slice(this.i + 1, end);
+      this.i = end + 1;
+    } else {
+      name = this.re[this.i] ?? '';
+      this.i++;
+    }
+    if (name.startsWith('^')) {
+      negated = !negated;
+      name = name.slice(1);
+    }
+    if (name === 'Any') {
+      if (inClass && negated) this.fail('\\P{Any} inside a class is not supported');
+      if (inClass) return '\\u{0}-\\u{10ffff}';
+      return negated ? '[^\\s\\S]' : '[\\s\\S]';
+    }
+    const prop = /^[A-Z][a-z&]?$/.test(name) ? name : `Script=${name}`;
+    const src = `\\${negated ? 'P' : 'p'}{${prop}}`;
+    try {
+      new RegExp(src, 'u');
+    } catch {
+      this.fail(`unknown Unicode class ${name}`);
+    }
+    return src;
+  }
+
+  private charClass(): string {
+    this.i++;
+    let out = '[';
+    if (this.re[this.i] === '^') {
+      out += '^';
+      this.i++;
+    }
+    let first = true;
+    for (;;) {
+      if (this.i >= this.re.length) this.fail('missing closing ]');
+      const c = this.re[this.i];
+      if (c === ']' && !first) break;
+      first = false;
+      const item = this.classItem();
+      if (typeof item === 'number' && this.re[this.i] === '-' && this.re[this.i + 1] !== ']' && this.i + 1 < this.re.length) {
+        this.i++;
+        const hi = this.classItem();
+        if (typeof hi !== 'number' || hi < item) this.fail('invalid character class range');
+        out += `${codePointEscape(item)}-${codePointEscape(hi)}`;
+      } else {
+        out += typeof item === 'number' ? codePointEscape(item) : item;
+      }
+    }
+    this.i++;
+    return out + ']';
+  }
+
+  /** One class member: a code point, or class text such as \d or a-z from [:lower:]. */
+  private classItem(): number | string {
+    const rest = this.re.slice(this.i);
+    const posix = /^\[:(\^?)([a-z]+):\]/.exec(rest);
+    if (posix) {
+      if (!(posix[2] in POSIX)) this.fail(`unknown POSIX class [:${posix[2]}:]`);
+      if (posix[1]) this.fail(`negated POSIX class [:^${posix[2]}:] is not supported`);
+      this.i += posix[0].length;
+      return POSIX[posix[2]];
+    }
+    if (rest[0] === '\\') {
+      const c = rest[1];
+      if (c === undefined) this.fail('trailing backslash');
+      this.i += 2;
+      if ('dDwWS'.includes(c)) return '\\' + c;
+      if (c === 's') return '\\t\\n\\f\\r ';
+      if (c === 'p' || c === 'P') return this.unicodeClass(c === 'P', true);
+      return this.charEscape(c);
+    }
+    const cp = rest.codePointAt(0)!;
+    this.i += cp > 0xffff ? 2 : 1;
+    return cp;
+  }
+}
+
+function codePointEscape(cp: number): string {
+  const ch = String.fromCodePoint(cp);
+  return /^[A-Za-z0-9_]$/.test(ch) ? ch : `\\u{${cp.toString(16)}}`;
+}
+
+/** The JavaScript source and flags for an RE2 pattern; throws RegexSyntaxError. */
+export function translateRe2(pattern: string): { body: string; flags: { i: boolean; m: boolean; s: boolean } } {
+  const t = new Translator(pattern);
+  const body = t.translate();
+  return { body, flags: t.flags };
+}
