@@ -2,7 +2,14 @@
  * The HTTP surface: one Fastify instance, bodies read as raw buffers (each
  * protocol decodes its own), and errors answered in each API's own shape.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { ingestRoutes, toVigilError } from './errors.ts';
 import type { LogIngester } from '../ingest/log-ingester.ts';
@@ -30,7 +37,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.maxBodyBytes,
     // the websocket tail and long queries must not be cut by a request timeout
     requestTimeout: 0,

@@ -15,6 +15,15 @@ export interface RawEntry {
 export interface RawStream {
   labels: Labels;
   entries: RawEntry[];
+  /**
+   * Where this stream was in the request body (see `Rejection`), set only
+   * when the decoder dropped something before it: `bodyIndex` when that is
+   * not its index in `PushRequest.streams`, `bodyEntries[i]` the body index
+   * of `entries[i]` when an entry of the stream was dropped. Absent means
+   * the positions are the same.
+   */
+  bodyIndex?: number;
+  bodyEntries?: number[];
 }
 
 export interface PushRequest {

@@ -40,17 +40,20 @@ export function normalisePush(
   const batches: StreamBatch[] = [];
   const rejected: Rejection[] = [];
   const futureLimitNs = BigInt(nowMs + limits.futureGraceMs) * 1_000_000n;
-  request.streams.forEach((stream, streamIndex) => {
+  request.streams.forEach((stream, position) => {
+    // rejections name the entry as the client sent it, before decoders dropped any
+    const streamIndex = stream.bodyIndex ?? position;
+    const bodyEntry = (i: number) => stream.bodyEntries?.[i] ?? i;
     const problem = checkLabels(stream.labels, limits);
     if (problem) {
-      stream.entries.forEach((_, entry) => rejected.push({ stream: streamIndex, entry, ...problem }));
+      stream.entries.forEach((_, entry) => rejected.push({ stream: streamIndex, entry: bodyEntry(entry), ...problem }));
       return;
     }
     const labels = completeLabels(stream.labels);
     const records: LogRecord[] = [];
     stream.entries.forEach((entry, entryIndex) => {
       const reject = (reason: string, message: string) =>
-        rejected.push({ stream: streamIndex, entry: entryIndex, reason, message });
+        rejected.push({ stream: streamIndex, entry: bodyEntry(entryIndex), reason, message });
       if (entry.line.length > limits.maxLineBytes || Buffer.byteLength(entry.line) > limits.maxLineBytes) {
         return reject('line_too_long', `line is longer than limits.max_line_bytes (${limits.maxLineBytes} bytes)`);
       }

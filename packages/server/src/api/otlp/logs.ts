@@ -43,6 +43,11 @@ export function registerOtlpLogs(app: FastifyInstance, deps: OtlpDeps): void {
     const options = { receivedAtNs: BigInt(deps.now()) * 1_000_000n };
     const decoded = contentType === json ? decodeOtlpLogsJson(body, options) : decodeOtlpLogsProtobuf(body, options);
     const outcome = deps.ingester.ingest(tenant, contentType === json ? 'otlp_json' : 'otlp_protobuf', decoded.request, decoded.rejected);
+    if (outcome.accepted === 0 && outcome.rejected.length > 0) {
+      // nothing stored: a permanent failure, which OTLP/HTTP answers with 400 and a Status
+      // (the rejections were already counted by the ingester, so not through the error handler)
+      return reply.code(400).type(contentType).send(encodeRpcStatus(3, describeRejections(outcome), contentType));
+    }
     const partial = outcome.rejected.length > 0 ? { rejected: outcome.rejected.length, message: describeRejections(outcome) } : undefined;
     return reply.code(200).type(contentType).send(encodeOtlpLogsResponse(partial, contentType));
   };

@@ -21,7 +21,9 @@ export function decodeLokiJson(body: Buffer): DecodeResult {
   const rejected: Rejection[] = [];
   doc.streams.forEach((item: unknown, i: number) => {
     const stream = decodeStream(item, i, rejected);
-    if (stream !== undefined) streams.push(stream);
+    if (stream === undefined) return;
+    if (streams.length !== i) stream.bodyIndex = i;
+    streams.push(stream);
   });
   return { request: { streams }, rejected };
 }
@@ -37,15 +39,22 @@ function decodeStream(item: unknown, index: number, rejected: Rejection[]): RawS
     return undefined;
   }
   const entries: RawEntry[] = [];
+  let bodyEntries: number[] | undefined; // once an entry is dropped
   for (let e = 0; e < values.length; e++) {
     const outcome = decodeEntry(values[e]);
-    if ('tsNs' in outcome) entries.push(outcome);
-    else rejected.push({ stream: index, entry: e, ...outcome, message: `streams[${index}].values[${e}]: ${outcome.message}` });
+    if ('tsNs' in outcome) {
+      entries.push(outcome);
+      bodyEntries?.push(e);
+    } else {
+      bodyEntries ??= entries.map((_, i) => i);
+      rejected.push({ stream: index, entry: e, ...outcome, message: `streams[${index}].values[${e}]: ${outcome.message}` });
+    }
   }
   if (entries.length === 0) return undefined;
   // checkStringMap proved this is an object of strings; JSON.parse stores
   // "__proto__" as an own key, so it can be used as it is.
-  return { labels: (item.stream ?? {}) as Labels, entries };
+  const labels = (item.stream ?? {}) as Labels;
+  return bodyEntries === undefined ? { labels, entries } : { labels, entries, bodyEntries };
 }
 
 function decodeEntry(value: unknown): EntryOutcome {

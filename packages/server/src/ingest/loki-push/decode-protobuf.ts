@@ -33,7 +33,9 @@ export function decodeLokiProtobuf(body: Buffer): DecodeResult {
     const tag = r.tag();
     if (tag === LEN_1) {
       const stream = decodeStream(r, index++, rejected);
-      if (stream !== undefined) streams.push(stream);
+      if (stream === undefined) continue;
+      if (streams.length !== index - 1) stream.bodyIndex = index - 1;
+      streams.push(stream);
     } else {
       r.skip(tag);
     }
@@ -45,13 +47,19 @@ function decodeStream(r: ProtoReader, index: number, rejected: Rejection[]): Raw
   const saved = r.enter();
   const firstRejection = rejected.length;
   const entries: RawEntry[] = [];
+  let bodyEntries: number[] | undefined; // once an entry is dropped
   let labelsText: string | undefined = '';
   let count = 0;
   while (!r.done()) {
     const tag = r.tag();
     if (tag === LEN_2) {
       const entry = decodeEntry(r, index, count++, rejected);
-      if (entry !== undefined) entries.push(entry);
+      if (entry !== undefined) {
+        entries.push(entry);
+        bodyEntries?.push(count - 1);
+      } else {
+        bodyEntries ??= entries.map((_, i) => i);
+      }
     } else if (tag === LEN_1) {
       labelsText = r.tryString();
     } else {
@@ -68,7 +76,8 @@ function decodeStream(r: ProtoReader, index: number, rejected: Rejection[]): Raw
     for (let e = 0; e < count; e++) rejected.push({ stream: index, entry: e, reason: 'bad_labels', message: labels });
     return undefined;
   }
-  return entries.length === 0 ? undefined : { labels, entries };
+  if (entries.length === 0) return undefined;
+  return bodyEntries === undefined ? { labels, entries } : { labels, entries, bodyEntries };
 }
 
 /** The parsed label set, or an error message. */

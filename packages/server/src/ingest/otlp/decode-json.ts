@@ -51,12 +51,20 @@ function decodeScope(
   const name = typeof scope?.name === 'string' ? scope.name : '';
   const version = typeof scope?.version === 'string' ? scope.version : '';
   const entries: RawEntry[] = [];
+  let bodyEntries: number[] | undefined; // once a record is rejected
   listAt(sl, 'logRecords', path).forEach((record, e) => {
     const outcome = decodeRecord(record, options);
-    if ('tsNs' in outcome) entries.push(outcome);
-    else rejected.push({ stream: index, entry: e, reason: outcome.reason, message: `${path}.logRecords[${e}]: ${outcome.message}` });
+    if ('tsNs' in outcome) {
+      entries.push(outcome);
+      bodyEntries?.push(e);
+    } else {
+      bodyEntries ??= entries.map((_, i) => i);
+      rejected.push({ stream: index, entry: e, reason: outcome.reason, message: `${path}.logRecords[${e}]: ${outcome.message}` });
+    }
   });
-  return { scope: scopeMetadata(name, version, attributes), entries };
+  const group: ScopeGroup = { scope: scopeMetadata(name, version, attributes), entries, index };
+  if (bodyEntries !== undefined) group.bodyEntries = bodyEntries;
+  return group;
 }
 
 function decodeRecord(record: unknown, options: OtlpDecodeOptions): RawEntry | Problem {

@@ -67,12 +67,18 @@ function decodeScopeLogs(r: ProtoReader, index: number, rejected: Rejection[], o
   const saved = r.enter();
   let scope: Labels = {};
   const entries: RawEntry[] = [];
+  let bodyEntries: number[] | undefined; // once a record is rejected
   let count = 0;
   while (!r.done()) {
     const tag = r.tag();
     if (tag === LEN_2) {
       const entry = decodeRecord(r, index, count++, rejected, options);
-      if (entry !== undefined) entries.push(entry);
+      if (entry !== undefined) {
+        entries.push(entry);
+        bodyEntries?.push(count - 1);
+      } else {
+        bodyEntries ??= entries.map((_, i) => i);
+      }
     } else if (tag === LEN_1) {
       scope = decodeScope(r);
     } else {
@@ -80,7 +86,9 @@ function decodeScopeLogs(r: ProtoReader, index: number, rejected: Rejection[], o
     }
   }
   r.leave(saved);
-  return { scope, entries };
+  const group: ScopeGroup = { scope, entries, index };
+  if (bodyEntries !== undefined) group.bodyEntries = bodyEntries;
+  return group;
 }
 
 /** InstrumentationScope: 1 name, 2 version, 3 attributes. */

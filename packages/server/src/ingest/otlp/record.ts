@@ -32,6 +32,10 @@ export interface Problem {
 export interface ScopeGroup {
   scope: Labels;
   entries: RawEntry[];
+  /** The n-th ScopeLogs of the body, which is what rejections count. */
+  index: number;
+  /** Body index of each of `entries`, once a record before it was rejected. */
+  bodyEntries?: number[];
 }
 
 const ALL_ZERO = /^0*$/;
@@ -97,7 +101,10 @@ export function finishResource(resourceAttributes: Labels, groups: ScopeGroup[],
     if (base !== undefined) {
       for (const entry of group.entries) entry.metadata = mergeUnder(base, entry.metadata);
     }
-    out.push({ labels: { ...labels }, entries: group.entries });
+    const stream: RawStream = { labels: { ...labels }, entries: group.entries };
+    if (group.index !== out.length) stream.bodyIndex = group.index;
+    if (group.bodyEntries !== undefined) stream.bodyEntries = group.bodyEntries;
+    out.push(stream);
   }
 }
 

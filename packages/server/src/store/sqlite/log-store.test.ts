@@ -111,3 +111,23 @@ test('retention deletes whole partitions per category', (t) => {
   assert.equal(existsSync(dropped[0].path), false);
   assert.deepEqual(listPartitions(dir).map((p) => p.category), ['audit']);
 });
+
+test('many small buckets are counted in one query with the same answer', (t) => {
+  const { store, reader } = setup(t);
+  const ms = 1_000_000n;
+  store.append('default', [
+    {
+      labels: { service: 'api' },
+      records: [record(t0 + 5n * ms, 'a'), record(t0 + 5n * ms + 1n, 'bb'), record(t0 + 29_999n * ms, 'ccc')],
+    },
+  ]);
+  const source = reader();
+  const ids = source.allStreams().map((s) => s.id);
+  const count = (buckets: number, bucketNs: bigint) =>
+    [...source.count({ streamIds: ids, originNs: t0, bucketNs, buckets, contains: [], groupFields: [] })]
+      .map((r) => `${r.bucket * Number(bucketNs / ms)}:${r.count}:${r.bytes}`)
+      .sort();
+  const oneQuery = count(30_000, ms); // over the bucket-by-bucket threshold
+  assert.deepEqual(oneQuery, ['29998:1:3', '4:1:1', '5:1:2']);
+  assert.deepEqual(count(3, 10_000n * ms), ['0:2:3', '20000:1:3']);
+});

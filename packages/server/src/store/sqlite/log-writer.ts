@@ -129,7 +129,7 @@ export class SqliteLogStore implements LogAppender {
     if (open) return open;
     const [category, day] = key.split('/');
     const db = openDatabase(partitionPath(this.dataDir, category as Category, Number(day)), partitionSchema);
-    const statement = db.prepare(`INSERT INTO lines (${lineColumns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`);
+    const statement = db.prepare(`INSERT INTO lines (${lineColumns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`);
     const insert = db.transaction((rows: Row[]) => {
       for (const { stream, record } of rows) {
         const f = record.fields;
@@ -145,6 +145,7 @@ export class SqliteLogStore implements LogAppender {
           f.status ?? null,
           f.duration_ms ?? null,
           record.metadata ? JSON.stringify(record.metadata) : null,
+          Buffer.byteLength(record.line),
           record.line,
         );
       }

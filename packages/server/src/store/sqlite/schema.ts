@@ -11,8 +11,10 @@ CREATE TABLE IF NOT EXISTS streams (
 `;
 
 /**
- * One row per line. severity is 1..5 (DEBUG..CRITICAL) so counts by
- * severity need no line reads; ts is Unix ns (fits in SQLite's int64).
+ * One row per line. ts is Unix ns (fits in SQLite's int64); severity is 1..5
+ * (DEBUG..CRITICAL); size is the line's length in bytes. The index on
+ * (ts, stream, severity, size) covers metric queries without line filters,
+ * so counting never reads the rows themselves.
  */
 export const partitionSchema = `
 CREATE TABLE IF NOT EXISTS lines (
@@ -27,10 +29,11 @@ CREATE TABLE IF NOT EXISTS lines (
   status TEXT,
   duration_ms TEXT,
   metadata TEXT,
+  size INTEGER NOT NULL,
   line TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS lines_ts ON lines (ts);
+CREATE INDEX IF NOT EXISTS lines_ts ON lines (ts, stream, severity, size);
 `;
 
 export const lineColumns =
-  'ts, stream, severity, request_id, trace_id, span_id, event, principal, status, duration_ms, metadata, line';
+  'ts, stream, severity, request_id, trace_id, span_id, event, principal, status, duration_ms, metadata, size, line';
