@@ -47,6 +47,8 @@ export function defaultConfig(): VigilConfig {
 /** `${NAME}` in any string value is replaced from the environment; `$${` escapes it. */
 function interpolateEnv(value: unknown, path: string[], env: NodeJS.ProcessEnv, problems: string[]): unknown {
   if (typeof value === 'string') {
+    const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]{0,127})\}$/.exec(value);
+    if (whole && env[whole[1]] !== undefined) return parseYaml(env[whole[1]]!) ?? ''; // `workers: ${N}` stays a number
     return value.replace(/\$(\$?)\{([A-Za-z_][A-Za-z0-9_]{0,127})\}/g, (whole, escaped: string, name: string) => {
       if (escaped) return whole.slice(1);
       const found = env[name];

@@ -6,14 +6,13 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration.ts';
 
-const duration = z.string().transform((text, ctx) => {
-  const ms = parseDurationMs(text);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; use e.g. 30s, 5m, 1h, 30d` });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** Checked with a refinement, not inside the transform, so it is reported beside every other problem. */
+const duration = z
+  .string()
+  .refine((text) => parseDurationMs(text) !== undefined, {
+    error: (issue) => `"${String(issue.input)}" is not a duration; use e.g. 30s, 5m, 1h, 30d`,
+  })
+  .transform((text) => parseDurationMs(text)!);
 
 function compiles(source: string): boolean {
   try {
@@ -24,7 +23,7 @@ function compiles(source: string): boolean {
   }
 }
 
-const listen = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'use HOST:PORT, e.g. 127.0.0.1:9700');
+const listen = z.string({ error: 'use HOST:PORT, e.g. 127.0.0.1:9700' }).regex(/^[^\s:]+:\d{1,5}$/, 'use HOST:PORT, e.g. 127.0.0.1:9700');
 
 const server = z
   .object({

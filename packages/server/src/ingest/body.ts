@@ -84,7 +84,7 @@ function decodeSnappyCoding(body: Buffer, maxBytes: number, options: BodyOptions
 
 function inflateCapped(body: Buffer, coding: 'gzip' | 'deflate', maxBytes: number): Buffer {
   // zlib needs a limit of at least 1; the check after covers maxBytes 0.
-  const opts = { maxOutputLength: 2 ** 31 };
+  const opts = { maxOutputLength: Math.max(1, maxBytes) };
   let out: Buffer;
   try {
     if (coding === 'gzip') out = gunzipSync(body, opts);
