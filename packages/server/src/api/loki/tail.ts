@@ -45,6 +45,8 @@ export async function registerLokiTail(app: FastifyInstance, deps: TailDeps): Pr
       socket.close(4400, (err as Error).message.slice(0, 120));
       return;
     }
+    // Live lines wait until the catch-up is sent, then go out minus any the catch-up already had.
+    let waiting: TailStream[] | undefined = [];
     const unsubscribe = deps.ingester.onAppend((pushedTenant, batches) => {
       if (pushedTenant !== tenant) return;
       const streams = selectLogs(expr, batchSource(batches), {
@@ -52,15 +54,39 @@ export async function registerLokiTail(app: FastifyInstance, deps: TailDeps): Pr
         endNs: 1n << 62n,
         limit: Number.MAX_SAFE_INTEGER,
         direction: 'forward',
-      }).streams;
-      if (streams.length > 0) send(socket, streams);
+      }).streams.map(toTailStream);
+      if (streams.length === 0) return;
+      if (waiting) waiting.push(...streams);
+      else send(socket, streams);
     });
     socket.on('close', unsubscribe);
-    void catchUp(deps, socket, tenant, params, startNs, limit);
+    void catchUp(deps, socket, tenant, params, startNs, limit).then((sent) => {
+      const live = waiting!.map((s) => ({ ...s, values: s.values.filter(([ts, line]) => !sent.has(`${ts}\u0000${line}`)) }));
+      waiting = undefined;
+      send(socket, live.filter((s) => s.values.length > 0));
+    });
   });
 }
 
-async function catchUp(deps: TailDeps, socket: WebSocket, tenant: string, params: Params, startNs: bigint, limit: number) {
+interface TailStream {
+  stream: Record<string, string>;
+  values: [string, string][];
+}
+
+function toTailStream(s: ReturnType<typeof selectLogs>['streams'][number]): TailStream {
+  return { stream: s.labels, values: s.entries.map((e) => [e.tsNs.toString(), e.line]) };
+}
+
+/** Sends the lines since `start`; resolves with the keys of what it sent. */
+async function catchUp(
+  deps: TailDeps,
+  socket: WebSocket,
+  tenant: string,
+  params: Params,
+  startNs: bigint,
+  limit: number,
+): Promise<Set<string>> {
+  const sent = new Set<string>();
   try {
     const json = await deps.queries.run('query_range', tenant, {
       query: required(params, 'query'),
@@ -71,16 +97,17 @@ async function catchUp(deps: TailDeps, socket: WebSocket, tenant: string, params
       direction: 'forward',
       categorizeLabels: false,
     });
-    const result = (JSON.parse(json) as { data: { result: unknown[] } }).data.result;
-    if (result.length > 0 && socket.readyState === socket.OPEN) socket.send(JSON.stringify({ streams: result }));
+    const result = (JSON.parse(json) as { data: { result: TailStream[] } }).data.result;
+    for (const s of result) for (const [ts, line] of s.values) sent.add(`${ts}\u0000${line}`);
+    send(socket, result);
   } catch {
     // catch-up is best effort, as in Loki
   }
+  return sent;
 }
 
-function send(socket: WebSocket, streams: ReturnType<typeof selectLogs>['streams']): void {
-  if (socket.readyState !== socket.OPEN) return;
-  const payload = streams.map((s) => ({ stream: s.labels, values: s.entries.map((e) => [e.tsNs.toString(), e.line]) }));
+function send(socket: WebSocket, payload: TailStream[]): void {
+  if (payload.length === 0 || socket.readyState !== socket.OPEN) return;
   if (socket.bufferedAmount > maxBufferedBytes) {
     const dropped = payload.flatMap((s) => s.values.map(([timestamp]) => ({ labels: s.stream, timestamp })));
     socket.send(JSON.stringify({ streams: [], dropped_entries: dropped }));

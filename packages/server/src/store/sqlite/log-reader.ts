@@ -217,14 +217,20 @@ function* mergeByTime(sources: Iterable<LogRow>[], direction: ScanOptions['direc
   const iterators = sources.map((source) => source[Symbol.iterator]());
   const heads = iterators.map((it) => it.next());
   const before = direction === 'forward' ? (a: bigint, b: bigint) => a < b : (a: bigint, b: bigint) => a > b;
-  for (;;) {
-    let pick = -1;
-    for (let i = 0; i < heads.length; i++) {
-      if (heads[i].done) continue;
-      if (pick === -1 || before((heads[i].value as LogRow).tsNs, (heads[pick].value as LogRow).tsNs)) pick = i;
+  try {
+    for (;;) {
+      let pick = -1;
+      for (let i = 0; i < heads.length; i++) {
+        if (heads[i].done) continue;
+        if (pick === -1 || before((heads[i].value as LogRow).tsNs, (heads[pick].value as LogRow).tsNs)) pick = i;
+      }
+      if (pick === -1) return;
+      yield heads[pick].value as LogRow;
+      heads[pick] = iterators[pick].next();
     }
-    if (pick === -1) return;
-    yield heads[pick].value as LogRow;
-    heads[pick] = iterators[pick].next();
+  } finally {
+    // a query that stops at its limit must close every cursor, or the
+    // connection keeps reading an old snapshot of the partition
+    for (const it of iterators) it.return?.();
   }
 }

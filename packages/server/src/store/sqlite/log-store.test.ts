@@ -131,3 +131,17 @@ test('many small buckets are counted in one query with the same answer', (t) => 
   assert.deepEqual(oneQuery, ['29998:1:3', '4:1:1', '5:1:2']);
   assert.deepEqual(count(3, 10_000n * ms), ['0:2:3', '20000:1:3']);
 });
+
+test('a scan stopped early does not hide lines written after it', (t) => {
+  const { store, reader } = setup(t);
+  store.append('default', [{ labels: { service: 'api' }, records: [record(t0, 'a'), record(t0 + 1n, 'b')] }]);
+  const source = reader();
+  const ids = source.allStreams().map((s) => s.id);
+  const scan = () => source.scan({ streamIds: ids, startNs: t0, endNs: t0 + sec, direction: 'forward', contains: [] });
+  for (const row of scan()) {
+    assert.equal(row.line, 'a');
+    break; // as a query with limit=1 does
+  }
+  store.append('default', [{ labels: { service: 'api' }, records: [record(t0 + 2n, 'c')] }]);
+  assert.deepEqual([...scan()].map((r) => r.line), ['a', 'b', 'c']);
+});
