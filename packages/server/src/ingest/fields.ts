@@ -25,43 +25,56 @@ export interface FoundFields {
   fields: Partial<Record<IndexedField, string>>;
 }
 
+type Target = IndexedField | 'severity' | 'category';
+
+/** Every alias → the field it names and its rank among that field's aliases. */
+const aliasIndex = new Map<string, { target: Target; rank: number }>();
+for (const [target, names] of [
+  ...Object.entries(aliases),
+  ['severity', severityNames],
+  ['category', ['category', 'log_category']],
+] as [Target, string[]][]) {
+  names.forEach((name, rank) => aliasIndex.set(name, { target, rank }));
+}
+
 /**
  * `parsed` is the line as a JSON object when it is one. Precedence: the
- * line's own fields, then structured metadata, then stream labels.
+ * line's own fields, then structured metadata, then stream labels; within
+ * one source, the first alias listed above.
  */
 export function findFields(parsed: Record<string, unknown> | undefined, metadata: Labels | undefined, labels: Labels): FoundFields {
-  const sources = [parsed, metadata, labels].filter((s): s is Record<string, unknown> => s !== undefined);
+  const values = new Map<Target, string | number>();
+  for (const source of [parsed, metadata, labels]) {
+    if (source === undefined) continue;
+    const fromSource = new Map<Target, { value: string | number; rank: number }>();
+    for (const key in source) {
+      const alias = aliasIndex.get(key);
+      if (alias === undefined || values.has(alias.target)) continue;
+      const value = source[key];
+      if (!isUsable(value, alias.target)) continue;
+      const held = fromSource.get(alias.target);
+      if (held === undefined || alias.rank < held.rank) fromSource.set(alias.target, { value, rank: alias.rank });
+    }
+    for (const [target, { value }] of fromSource) values.set(target, value);
+  }
   const fields: Partial<Record<IndexedField, string>> = {};
-  for (const field of Object.keys(aliases) as IndexedField[]) {
-    const value = firstScalar(sources, aliases[field]);
-    if (value !== undefined) fields[field] = value.slice(0, maxFieldLength);
+  for (const [target, value] of values) {
+    if (target !== 'severity' && target !== 'category') fields[target] = String(value).slice(0, maxFieldLength);
   }
-  const severity = firstSeverity(sources);
-  const category = firstScalar(sources, ['category', 'log_category'])?.toLowerCase();
-  return { severity, category: category && isCategory(category) ? category : 'standard', fields };
+  const severityValue = values.get('severity');
+  const category = String(values.get('category') ?? '').toLowerCase();
+  return {
+    severity: severityValue === undefined ? undefined : normaliseSeverity(severityValue),
+    category: isCategory(category) ? category : 'standard',
+    fields,
+  };
 }
 
-function firstScalar(sources: Record<string, unknown>[], names: string[]): string | undefined {
-  for (const source of sources) {
-    for (const name of names) {
-      const value = source[name];
-      if (typeof value === 'string' && value !== '') return value;
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    }
-  }
-  return undefined;
-}
-
-function firstSeverity(sources: Record<string, unknown>[]): Severity | undefined {
-  for (const source of sources) {
-    for (const name of severityNames) {
-      const value = source[name];
-      if (typeof value !== 'string' && typeof value !== 'number') continue;
-      const severity = normaliseSeverity(value);
-      if (severity) return severity;
-    }
-  }
-  return undefined;
+function isUsable(value: unknown, target: Target): value is string | number {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'string' || value === '') return false;
+  // an unknown severity name should not hide a known one in a later source
+  return target !== 'severity' || normaliseSeverity(value) !== undefined;
 }
 
 /** The line as an object when it is a JSON object; cheap rejection otherwise. */

@@ -69,7 +69,7 @@ test('lines and metadata are redacted before they are stored', () => {
       streams: [
         {
           labels: { service: 'api' },
-          entries: [{ tsNs: nowNs, line: '{"password":"hunter2","msg":"to a@b.co"}', metadata: { caller: '+14155552671' } }],
+          entries: [{ tsNs: nowNs, line: '{"password":"hunter2","msg":"to a@b.co"}', metadata: { caller: '+14155552671', authorization: 'Basic dXNlcjpwYXNz' } }],
         },
       ],
     },
@@ -81,6 +81,7 @@ test('lines and metadata are redacted before they are stored', () => {
   assert.ok(!record.line.includes('hunter2'));
   assert.ok(!record.line.includes('a@b.co'));
   assert.ok(!record.metadata!.caller.includes('4155552671'));
+  assert.equal(record.metadata!.authorization, '[REDACTED]');
 });
 
 test('bad entries are rejected one by one with a reason; good ones go on', () => {

@@ -3,7 +3,7 @@
  * completed (service, env), each line redacted, its fields found, its
  * timestamp checked. Bad entries are rejected one by one; good ones go on.
  */
-import type { Labels, PushRequest, Rejection } from './model.ts';
+import type { Labels, PushRequest, RawEntry, Rejection } from './model.ts';
 import type { Category, LogRecord, StreamBatch } from '../store/record.ts';
 import { findFields, parseJsonObject } from './fields.ts';
 
@@ -19,7 +19,8 @@ export interface NormaliseLimits {
 /** The part of the redactor normalisation uses (see @vigil/sdk/redact). */
 export interface LineRedactor {
   redactLine(line: string): string;
-  redactString(text: string): string;
+  /** Field names and patterns, e.g. for structured metadata. */
+  redactObject<T>(value: T): T;
 }
 
 export interface NormaliseResult {
@@ -39,42 +40,70 @@ export function normalisePush(
 ): NormaliseResult {
   const batches: StreamBatch[] = [];
   const rejected: Rejection[] = [];
-  const futureLimitNs = BigInt(nowMs + limits.futureGraceMs) * 1_000_000n;
-  request.streams.forEach((stream, position) => {
+  const bounds = timeBounds(limits, nowMs);
+  for (let position = 0; position < request.streams.length; position++) {
+    const stream = request.streams[position];
     // rejections name the entry as the client sent it, before decoders dropped any
     const streamIndex = stream.bodyIndex ?? position;
-    const bodyEntry = (i: number) => stream.bodyEntries?.[i] ?? i;
     const problem = checkLabels(stream.labels, limits);
-    if (problem) {
-      stream.entries.forEach((_, entry) => rejected.push({ stream: streamIndex, entry: bodyEntry(entry), ...problem }));
-      return;
-    }
-    const labels = completeLabels(stream.labels);
+    const labels = problem ? stream.labels : completeLabels(stream.labels);
     const records: LogRecord[] = [];
-    stream.entries.forEach((entry, entryIndex) => {
-      const reject = (reason: string, message: string) =>
-        rejected.push({ stream: streamIndex, entry: bodyEntry(entryIndex), reason, message });
-      if (entry.line.length > limits.maxLineBytes || Buffer.byteLength(entry.line) > limits.maxLineBytes) {
-        return reject('line_too_long', `line is longer than limits.max_line_bytes (${limits.maxLineBytes} bytes)`);
-      }
-      if (entry.tsNs > futureLimitNs) {
-        return reject('timestamp_in_future', `timestamp ${entry.tsNs} ns is more than limits.future_grace in the future`);
-      }
-      const line = redactor ? redactor.redactLine(entry.line) : entry.line;
-      const metadata = entry.metadata && redactor ? redactValues(entry.metadata, redactor) : entry.metadata;
-      const found = findFields(parseJsonObject(line), metadata, labels);
-      const oldestNs = BigInt(nowMs - limits.retentionMs[found.category]) * 1_000_000n;
-      if (entry.tsNs < oldestNs) {
-        return reject('timestamp_too_old', `timestamp ${entry.tsNs} ns is older than the ${found.category} retention`);
-      }
-      records.push({ tsNs: entry.tsNs, line, ...found, metadata: withoutRecognised(metadata) });
-    });
+    for (let i = 0; i < stream.entries.length; i++) {
+      const outcome = problem ?? normaliseEntry(stream.entries[i], labels, limits, redactor, bounds);
+      if ('reason' in outcome) rejected.push({ stream: streamIndex, entry: stream.bodyEntries?.[i] ?? i, ...outcome });
+      else records.push(outcome);
+    }
     if (records.length > 0) batches.push({ labels, records });
-  });
+  }
   return { batches, rejected };
 }
 
-function checkLabels(labels: Labels, limits: NormaliseLimits): { reason: string; message: string } | undefined {
+interface Problem {
+  reason: string;
+  message: string;
+}
+
+interface TimeBounds {
+  latestNs: bigint;
+  oldestNs: Record<Category, bigint>;
+}
+
+function timeBounds(limits: NormaliseLimits, nowMs: number): TimeBounds {
+  const ns = (ms: number) => BigInt(ms) * 1_000_000n;
+  const { standard, security, audit } = limits.retentionMs;
+  return {
+    latestNs: ns(nowMs + limits.futureGraceMs),
+    oldestNs: { standard: ns(nowMs - standard), security: ns(nowMs - security), audit: ns(nowMs - audit) },
+  };
+}
+
+function normaliseEntry(
+  entry: RawEntry,
+  labels: Labels,
+  limits: NormaliseLimits,
+  redactor: LineRedactor | undefined,
+  bounds: TimeBounds,
+): LogRecord | Problem {
+  // a UTF-8 byte is at least a third of a UTF-16 unit, so most lines skip the byte count
+  const tooLong =
+    entry.line.length > limits.maxLineBytes ||
+    (entry.line.length * 3 > limits.maxLineBytes && Buffer.byteLength(entry.line) > limits.maxLineBytes);
+  if (tooLong) {
+    return { reason: 'line_too_long', message: `line is longer than limits.max_line_bytes (${limits.maxLineBytes} bytes)` };
+  }
+  if (entry.tsNs > bounds.latestNs) {
+    return { reason: 'timestamp_in_future', message: `timestamp ${entry.tsNs} ns is more than limits.future_grace in the future` };
+  }
+  const line = redactor ? redactor.redactLine(entry.line) : entry.line;
+  const metadata = entry.metadata && redactor ? redactor.redactObject(entry.metadata) : entry.metadata;
+  const found = findFields(parseJsonObject(line), metadata, labels);
+  if (entry.tsNs < bounds.oldestNs[found.category]) {
+    return { reason: 'timestamp_too_old', message: `timestamp ${entry.tsNs} ns is older than the ${found.category} retention` };
+  }
+  return { tsNs: entry.tsNs, line, ...found, metadata: withoutRecognised(metadata) };
+}
+
+function checkLabels(labels: Labels, limits: NormaliseLimits): Problem | undefined {
   const names = Object.keys(labels);
   if (names.length > limits.maxLabelsPerStream) {
     return {
@@ -104,12 +133,6 @@ function completeLabels(labels: Labels): Labels {
   const env = envSources.map((name) => labels[name]).find(Boolean);
   if (env && !completed.env) completed.env = env;
   return completed;
-}
-
-function redactValues(metadata: Labels, redactor: LineRedactor): Labels {
-  const out: Labels = {};
-  for (const [key, value] of Object.entries(metadata)) out[key] = redactor.redactString(value);
-  return out;
 }
 
 /** Metadata minus what now has its own column, so nothing is stored twice. */
