@@ -3,13 +3,32 @@
  * production code: it pulls in protobufjs (a transitive dev dependency of the
  * OpenTelemetry packages) to produce bodies with an independent encoder.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import protobuf from 'protobufjs';
 import { ProtoWriter } from './protobuf-writer.ts';
 
-/** shared/conformance, found relative to this file (src/ingest → repo root → ../shared). */
-export const CONFORMANCE_DIR = new URL('../../../../../shared/conformance/', import.meta.url);
+/**
+ * shared/conformance: `../shared` beside the repository (the workplace
+ * layout), else the nearest `shared/conformance` above it, else
+ * $VIGIL_CONFORMANCE_DIR, so a clone elsewhere still finds it.
+ */
+export const CONFORMANCE_DIR = findConformanceDir();
+
+function findConformanceDir(): URL {
+  const fromEnv = process.env.VIGIL_CONFORMANCE_DIR;
+  if (fromEnv) return pathToFileURL(`${fromEnv.replace(/\/$/, '')}/`);
+  let dir = fileURLToPath(new URL('../../../../', import.meta.url)); // the repository root
+  for (;;) {
+    const candidate = join(dir, '..', 'shared', 'conformance');
+    if (existsSync(candidate)) return pathToFileURL(`${candidate}/`);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return pathToFileURL('/work/shared/conformance/');
+}
 
 export function conformanceFile(relative: string): string {
   return fileURLToPath(new URL(relative, CONFORMANCE_DIR));
