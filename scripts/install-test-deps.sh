@@ -1,5 +1,16 @@
 #!/bin/sh
-# What the tests need beyond npm packages. Nothing for the log pipeline yet;
-# later issues add Debian packages here (chromium, prometheus, an SMTP sink).
+# What the tests need beyond npm packages, from Debian's packages: Prometheus
+# (scrapes the SDK's example app; promtool checks its /metrics), Redis and
+# PostgreSQL (the SDK's health checks run against real servers). Installs
+# only what is missing, so a second run is quick.
 set -eu
-exit 0
+need=""
+command -v prometheus >/dev/null 2>&1 || need="$need prometheus"
+command -v redis-server >/dev/null 2>&1 || need="$need redis-server"
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need="$need postgresql"
+if [ -n "$need" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi

@@ -1,0 +1,11 @@
+export {
+  contextFields,
+  currentContext,
+  fetchWithContext,
+  propagationHeaders,
+  requestIdFrom,
+  runWithContext,
+  setContextValue,
+  type RequestContext,
+} from './request-context.ts';
+export { activeSpanIds } from './otel.ts';
