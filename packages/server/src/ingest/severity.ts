@@ -3,7 +3,9 @@
  * Five levels are what alerting and the UI distinguish; TRACE folds into
  * DEBUG and FATAL/ALERT/EMERGENCY into CRITICAL.
  */
-export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+import type { Severity } from '../store/record.ts';
+
+export type { Severity };
 
 /** How to read a number: pino levels (the default), syslog or OpenTelemetry. */
 export type SeverityScheme = 'pino' | 'syslog' | 'otel';
