@@ -1,4 +1,5 @@
 export {
+  bindContext,
   contextFields,
   currentContext,
   fetchWithContext,

@@ -23,6 +23,17 @@ export function currentContext(): RequestContext | undefined {
   return storage.getStore();
 }
 
+/**
+ * `fn` bound to the current request context. AsyncLocalStorage follows the
+ * code that triggers a callback, not the code that registered it: a
+ * listener on a shared EventEmitter, emitted later from outside the
+ * request, would otherwise run without (or with another request's) context.
+ */
+// any[], not unknown[]: a callback with typed parameters must still fit F.
+export function bindContext<F extends (...args: any[]) => unknown>(fn: F): F {
+  return AsyncLocalStorage.bind(fn);
+}
+
 /** Sets tenant or principal on the current request once they are known (after auth). */
 export function setContextValue(key: 'tenant' | 'principal', value: string): void {
   const context = storage.getStore();
