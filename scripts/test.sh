@@ -1,13 +1,13 @@
 #!/bin/sh
-# Runs every test: unit tests beside the code, then acceptance tests against a
-# started server. Installs what the tests need first (nothing from apt yet).
+# Runs every test: unit tests beside the code (src/), then the tests that
+# start servers and real clients (test/ folders), one file at a time.
+# Installs what the tests need first (scripts/install-test-deps.sh).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-test-deps.sh
 npm run typecheck
-unit=$(find packages -path '*/node_modules' -prune -o -name '*.test.ts' -print | grep -v '/test/acceptance/' | sort)
+all=$(find packages examples -path '*/node_modules' -prune -o -name '*.test.ts' -print | sort)
+unit=$(echo "$all" | grep '/src/')
+servers=$(echo "$all" | grep -v '/src/')
 node --import tsx --test --test-concurrency=2 $unit
-acceptance=$(find packages -path '*/node_modules' -prune -o -path '*/test/acceptance/*.test.ts' -print | sort)
-if [ -n "$acceptance" ]; then
-  node --import tsx --test --test-concurrency=1 $acceptance
-fi
+node --import tsx --test --test-concurrency=1 $servers
