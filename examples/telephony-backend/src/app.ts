@@ -6,6 +6,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
+  clientIp,
   createBlockerMiddleware,
   createHealth,
   createMetrics,
@@ -40,6 +41,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     .addCheck('event_loop', eventLoopLagCheck({ maxLagMs: 200 }))
     .addCheck('disk', diskFreeCheck('.', { minFreeRatio: 0.02 }), { critical: false });
   const users = options.users ?? { alice: 'correct horse', bob: 'battery staple' };
+  const trustedProxies = 1; // the load script sends X-Forwarded-For to play many clients
 
   const app: FastifyInstance = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   keepRawBodies(app);
@@ -47,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(health.fastify);
   const guard = createBlockerMiddleware(security.blocker!, {
     principal: (req) => (req.body as { username?: string } | undefined)?.username,
-    trustProxy: 1, // the load script sends X-Forwarded-For to play many clients
+    trustProxy: trustedProxies,
   });
 
   app.post('/webhooks/twilio', async (request, reply) => {
@@ -78,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.post('/login', { preHandler: guard.fastifyPreHandler }, async (request, reply) => {
     const { username, password } = (JSON.parse(rawBody(request) || '{}') ?? {}) as { username?: string; password?: string };
-    const ip = request.ip;
+    const ip = clientIp(request.raw, trustedProxies);
     if (!username || users[username] !== password) {
       security.recordAuthFailure({ reason: username && users[username] ? 'bad_password' : 'unknown_user', principal: username, ip });
       return reply.code(401).send({ error: 'invalid credentials' });
