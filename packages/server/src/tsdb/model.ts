@@ -1,0 +1,52 @@
+/**
+ * The metrics data model every stage agrees on: scrape, remote write and
+ * OTLP produce series of samples; the TSDB stores them; PromQL reads them.
+ */
+import type { LabelMatcher } from '../logql/source.ts';
+
+/** Label set including `__name__`. */
+export type SeriesLabels = Record<string, string>;
+
+export interface Sample {
+  /** Unix milliseconds. */
+  t: number;
+  v: number;
+}
+
+export interface Series {
+  labels: SeriesLabels;
+  /** Sorted by time, oldest first. */
+  samples: Sample[];
+}
+
+/**
+ * The bit pattern Prometheus uses for a staleness marker (a NaN that is not
+ * the NaN arithmetic produces): written when a series or target disappears.
+ */
+export const STALE_NAN_BITS = 0x7ff0000000000002n;
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+export function staleNaN(): number {
+  scratch.setBigUint64(0, STALE_NAN_BITS);
+  return scratch.getFloat64(0);
+}
+
+export function isStaleNaN(value: number): boolean {
+  if (!Number.isNaN(value)) return false;
+  scratch.setFloat64(0, value);
+  return scratch.getBigUint64(0) === STALE_NAN_BITS;
+}
+
+/** What ingest needs: durable when it returns (accepted samples survive kill -9). */
+export interface SampleAppender {
+  append(tenant: string, series: Series[]): void;
+}
+
+/** What PromQL needs: synchronous, it runs in a query worker. */
+export interface SeriesQuerier {
+  /** Series matching all matchers with their samples in [startMs, endMs], oldest first. */
+  select(matchers: LabelMatcher[], startMs: number, endMs: number): Series[];
+  labelNames(matchers: LabelMatcher[], startMs: number, endMs: number): string[];
+  labelValues(name: string, matchers: LabelMatcher[], startMs: number, endMs: number): string[];
+}
