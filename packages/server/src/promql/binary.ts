@@ -1,0 +1,157 @@
+/**
+ * Binary operators: scalar/scalar, vector/scalar and vector/vector with
+ * one-to-one, many-to-one and one-to-many matching, and the set operators.
+ * Error texts are Prometheus' own, since clients show them to users.
+ */
+import type { Binary, BinaryOp, VectorMatching } from './ast.ts';
+import { COMPARISON_OPS } from './ast.ts';
+import { formatLabels, keyOn, keyWithout, labelsKey, type Labels } from './labels.ts';
+import { goPow } from './math.ts';
+import type { VSample, Vector } from './values.ts';
+import { execError } from './values.ts';
+
+/** The value and whether a comparison keeps the sample. */
+export function applyOp(op: BinaryOp, l: number, r: number): [number, boolean] {
+  switch (op) {
+    case '+': return [l + r, true];
+    case '-': return [l - r, true];
+    case '*': return [l * r, true];
+    case '/': return [l / r, true];
+    case '%': return [l % r, true];
+    case '^': return [goPow(l, r), true];
+    case 'atan2': return [Math.atan2(l, r), true];
+    case '==': return [l, l === r];
+    case '!=': return [l, l !== r];
+    case '>': return [l, l > r];
+    case '<': return [l, l < r];
+    case '>=': return [l, l >= r];
+    case '<=': return [l, l <= r];
+    default: return [NaN, false];
+  }
+}
+
+export function scalarBinary(op: BinaryOp, l: number, r: number, bool: boolean): number {
+  const [v, keep] = applyOp(op, l, r);
+  return COMPARISON_OPS.has(op) && bool ? (keep ? 1 : 0) : v;
+}
+
+export function vectorScalar(e: Binary, vec: Vector, scalar: number, vectorOnLeft: boolean): Vector {
+  const cmp = COMPARISON_OPS.has(e.op);
+  const out: Vector = [];
+  for (const s of vec) {
+    const [l, r] = vectorOnLeft ? [s.v, scalar] : [scalar, s.v];
+    let [v, keep] = applyOp(e.op, l, r);
+    if (cmp && !vectorOnLeft) v = s.v;
+    if (e.bool) {
+      v = keep ? 1 : 0;
+      keep = true;
+    }
+    if (keep) out.push({ labels: s.labels, v, drop: !cmp || e.bool ? true : s.drop });
+  }
+  return out;
+}
+
+type SigFn = (labels: Labels) => string;
+
+function signature(m: VectorMatching): SigFn {
+  const cache = new WeakMap<Labels, string>();
+  const ignored = new Set(m.labels);
+  return (labels) => {
+    let k = cache.get(labels);
+    if (k === undefined) {
+      k = m.on ? keyOn(labels, m.labels) : keyWithout(labels, ignored);
+      cache.set(labels, k);
+    }
+    return k;
+  };
+}
+
+export function makeSignature(e: Binary): SigFn {
+  return signature(e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [] });
+}
+
+export function setOperation(op: BinaryOp, lhs: Vector, rhs: Vector, sig: SigFn): Vector {
+  if (op === 'and') {
+    const right = new Set(rhs.map((s) => sig(s.labels)));
+    return lhs.filter((s) => right.has(sig(s.labels)));
+  }
+  if (op === 'unless') {
+    const right = new Set(rhs.map((s) => sig(s.labels)));
+    return lhs.filter((s) => !right.has(sig(s.labels)));
+  }
+  const left = new Set(lhs.map((s) => sig(s.labels)));
+  return [...lhs, ...rhs.filter((s) => !left.has(sig(s.labels)))];
+}
+
+function resultLabels(l: Labels, r: Labels, m: VectorMatching): Labels {
+  let out: Labels;
+  if (m.card === 'one-to-one') {
+    if (m.on) {
+      out = {};
+      for (const n of m.labels) if (Object.hasOwn(l, n)) out[n] = l[n];
+    } else {
+      out = { ...l };
+      for (const n of m.labels) delete out[n];
+    }
+  } else {
+    out = { ...l };
+  }
+  for (const n of m.include) {
+    const v = Object.hasOwn(r, n) ? r[n] : '';
+    if (v !== '') out[n] = v;
+    else delete out[n];
+  }
+  return out;
+}
+
+function matchedLabelsText(labels: Labels, m: VectorMatching): string {
+  const out: Labels = {};
+  for (const n of Object.keys(labels)) {
+    if (m.on ? m.labels.includes(n) : n !== '__name__' && !m.labels.includes(n)) out[n] = labels[n];
+  }
+  return formatLabels(out);
+}
+
+export function vectorVector(e: Binary, lhsIn: Vector, rhsIn: Vector, sig: SigFn): Vector {
+  const m = e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [] };
+  if (lhsIn.length === 0 || rhsIn.length === 0) return [];
+  const swap = m.card === 'one-to-many';
+  const [lhs, rhs] = swap ? [rhsIn, lhsIn] : [lhsIn, rhsIn];
+  const right = new Map<string, VSample>();
+  for (const rs of rhs) {
+    const k = sig(rs.labels);
+    const dup = right.get(k);
+    if (dup) {
+      execError(
+        `found duplicate series for the match group ${matchedLabelsText(rs.labels, m)} on the ${swap ? 'left' : 'right'} hand-side of the operation: ` +
+          `[${formatLabels(rs.labels)}, ${formatLabels(dup.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
+      );
+    }
+    right.set(k, rs);
+  }
+  const cmp = COMPARISON_OPS.has(e.op);
+  const matched = new Map<string, Set<string> | null>();
+  const out: Vector = [];
+  for (const ls of lhs) {
+    const k = sig(ls.labels);
+    const rs = right.get(k);
+    if (!rs) continue;
+    const [fl, fr] = swap ? [rs.v, ls.v] : [ls.v, rs.v];
+    let [v, keep] = applyOp(e.op, fl, fr);
+    if (e.bool) v = keep ? 1 : 0;
+    else if (!keep) continue;
+    const labels = resultLabels(ls.labels, rs.labels, m);
+    const seen = matched.get(k);
+    if (m.card === 'one-to-one') {
+      if (seen !== undefined) execError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+      matched.set(k, null);
+    } else {
+      const rk = labelsKey(labels);
+      if (!seen) matched.set(k, new Set([rk]));
+      else if (seen.has(rk)) execError('multiple matches for labels: grouping labels must ensure unique matches');
+      else seen.add(rk);
+    }
+    out.push({ labels, v, drop: !cmp || e.bool ? true : swap ? rs.drop : ls.drop });
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+/**
+ * The public entry points: instant and range queries over a SeriesQuerier,
+ * with Prometheus' defaults (5m lookback, 1m default subquery step) and a
+ * cap on the samples a query may hold.
+ */
+import type { SeriesQuerier } from '../tsdb/model.ts';
+import type { Expr } from './ast.ts';
+import { evaluate } from './evaluate.ts';
+import { compareLabels, formatLabels, labelsKey, withoutName, type Labels } from './labels.ts';
+import { parsePromql } from './parse.ts';
+import { toSeries } from './selectors.ts';
+import { SampleBudget, execError, type EvalContext, type RangeSeries, type Vector } from './values.ts';
+
+export interface EvalOptions {
+  /** How far back an instant selector looks for a sample, ms. Default 5m. */
+  lookbackDeltaMs?: number;
+  /** Most samples a query may hold at once. Default 50 000 000 (Prometheus' default). */
+  maxSamples?: number;
+  /** Step of `[range:]` subqueries without one, ms. Default 1m. */
+  subqueryStepMs?: number;
+  /** Absolute deadline (Date.now() ms) after which the query fails. */
+  deadline?: number;
+}
+
+export interface InstantSample { metric: Labels; t: number; v: number }
+export interface MatrixSeries { metric: Labels; points: { t: number; v: number }[] }
+
+export type QueryResult =
+  | { resultType: 'vector'; result: InstantSample[] }
+  | { resultType: 'scalar'; result: { t: number; v: number } }
+  | { resultType: 'string'; result: { t: number; v: string } }
+  | { resultType: 'matrix'; result: MatrixSeries[] };
+
+function context(querier: SeriesQuerier, times: number[], start: number, end: number, o: EvalOptions): EvalContext {
+  return {
+    querier, times, queryStart: start, queryEnd: end,
+    lookbackMs: o.lookbackDeltaMs ?? 300_000,
+    subqueryStepMs: o.subqueryStepMs ?? 60_000,
+    budget: new SampleBudget(o.maxSamples ?? 50_000_000, o.deadline ?? Infinity),
+  };
+}
+
+/** Applies delayed `__name__` removal and refuses duplicate label sets, as Prometheus does at the end. */
+function finishVector(vec: Vector): Vector {
+  const seen = new Set<string>();
+  return vec.map((s) => {
+    const labels = s.drop ? withoutName(s.labels) : s.labels;
+    const key = labelsKey(labels);
+    if (seen.has(key)) execError(`vector cannot contain metrics with the same labelset`);
+    seen.add(key);
+    return { labels, v: s.v };
+  });
+}
+
+export function evalInstant(query: string | Expr, querier: SeriesQuerier, timeMs: number, options: EvalOptions = {}): QueryResult {
+  const expr = typeof query === 'string' ? parsePromql(query) : query;
+  const ctx = context(querier, [timeMs], timeMs, timeMs, options);
+  const value = evaluate(expr, ctx);
+  switch (value.type) {
+    case 'scalar': return { resultType: 'scalar', result: { t: timeMs, v: value.v[0] } };
+    case 'string': return { resultType: 'string', result: { t: timeMs, v: value.s } };
+    case 'vector':
+      return { resultType: 'vector', result: finishVector(value.steps[0]).map((s) => ({ metric: s.labels, t: timeMs, v: s.v })) };
+    case 'matrix':
+      return { resultType: 'matrix', result: finishMatrix(value.series) };
+  }
+}
+
+function finishMatrix(series: RangeSeries[]): MatrixSeries[] {
+  const byKey = new Map<string, MatrixSeries>();
+  for (const s of series) {
+    const metric = s.drop ? withoutName(s.labels) : s.labels;
+    const key = labelsKey(metric);
+    if (byKey.has(key)) execError(`vector cannot contain metrics with the same labelset: ${formatLabels(metric)}`);
+    byKey.set(key, { metric, points: s.t.map((t, i) => ({ t, v: s.v[i] })) });
+  }
+  return [...byKey.values()].sort((a, b) => compareLabels(a.metric, b.metric));
+}
+
+export function evalRange(
+  query: string | Expr, querier: SeriesQuerier, startMs: number, endMs: number, stepMs: number, options: EvalOptions = {},
+): { resultType: 'matrix'; result: MatrixSeries[] } {
+  const expr = typeof query === 'string' ? parsePromql(query) : query;
+  if (!(stepMs > 0)) execError(`zero or negative query resolution step widths are not accepted. Try a positive integer`);
+  if (endMs < startMs) execError('end timestamp must not be before start time');
+  const times: number[] = [];
+  for (let t = startMs; t <= endMs; t += stepMs) times.push(t);
+  const ctx = context(querier, times, startMs, endMs, options);
+  const value = evaluate(expr, ctx);
+  if (value.type === 'vector') {
+    for (const vec of value.steps) finishVector(vec);
+    const series = toSeries(value, times);
+    // Series that differ only by a dropped name merge after removal.
+    return { resultType: 'matrix', result: mergeDropped(series) };
+  }
+  if (value.type === 'scalar') return { resultType: 'matrix', result: finishMatrix(toSeries(value, times)) };
+  return execError(`invalid expression type "${value.type}" for range query, must be Scalar or instant Vector`);
+}
+
+function mergeDropped(series: RangeSeries[]): MatrixSeries[] {
+  const byKey = new Map<string, MatrixSeries>();
+  for (const s of series) {
+    const metric = s.drop ? withoutName(s.labels) : s.labels;
+    const key = labelsKey(metric);
+    const points = s.t.map((t, i) => ({ t, v: s.v[i] }));
+    const prev = byKey.get(key);
+    if (prev) prev.points = [...prev.points, ...points].sort((a, b) => a.t - b.t);
+    else byKey.set(key, { metric, points });
+  }
+  return [...byKey.values()].sort((a, b) => compareLabels(a.metric, b.metric));
+}

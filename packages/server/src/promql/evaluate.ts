@@ -1,0 +1,91 @@
+/**
+ * The evaluator: one function per node kind, each evaluating its node over
+ * every step of the query at once.
+ */
+import type { Expr, Subquery } from './ast.ts';
+import { SET_OPS } from './ast.ts';
+import { aggregateStep, checkAggregateParam } from './aggregations.ts';
+import { makeSignature, scalarBinary, setOperation, vectorScalar, vectorVector } from './binary.ts';
+import { evalCall } from './functions.ts';
+import { atTime, evalRangeArg, evalVectorSelector, slideWindows, toSeries } from './selectors.ts';
+import type { EvalContext, RangeSeries, Value, Vector } from './values.ts';
+import { scalarSteps } from './values.ts';
+
+export function evaluate(e: Expr, ctx: EvalContext): Value {
+  ctx.budget.checkDeadline();
+  switch (e.kind) {
+    case 'number': return scalarSteps(ctx.times.length, e.value);
+    case 'string': return { type: 'string', s: e.value };
+    case 'paren': return evaluate(e.expr, ctx);
+    case 'vector-selector': return evalVectorSelector(e, ctx);
+    case 'matrix-selector':
+    case 'subquery': {
+      // Only an instant query returns a range vector; it is the window at its one step.
+      const arg = evalRangeArg(e, ctx, evalSubquery);
+      const series: RangeSeries[] = [];
+      slideWindows(arg, (s, lo, hi) => {
+        if (hi > lo) series.push({ labels: s.labels, drop: s.drop, t: s.t.slice(lo, hi), v: s.v.slice(lo, hi) });
+      }, ctx);
+      return { type: 'matrix', series };
+    }
+    case 'unary': {
+      const v = evaluate(e.expr, ctx);
+      if (e.op === '+') return v;
+      if (v.type === 'scalar') return { type: 'scalar', v: v.v.map((x) => -x) };
+      if (v.type === 'vector') return { type: 'vector', steps: v.steps.map((vec) => vec.map((s) => ({ labels: s.labels, v: -s.v, drop: true }))) };
+      return v;
+    }
+    case 'binary': {
+      const l = evaluate(e.lhs, ctx);
+      const r = evaluate(e.rhs, ctx);
+      if (l.type === 'scalar' && r.type === 'scalar') {
+        return { type: 'scalar', v: l.v.map((x, i) => scalarBinary(e.op, x, r.v[i], e.bool)) };
+      }
+      if (l.type === 'vector' && r.type === 'scalar') return { type: 'vector', steps: l.steps.map((vec, i) => vectorScalar(e, vec, r.v[i], true)) };
+      if (l.type === 'scalar' && r.type === 'vector') return { type: 'vector', steps: r.steps.map((vec, i) => vectorScalar(e, vec, l.v[i], false)) };
+      if (l.type !== 'vector' || r.type !== 'vector') throw new Error('binary operands were not type-checked');
+      const sig = makeSignature(e);
+      if (SET_OPS.has(e.op)) return { type: 'vector', steps: l.steps.map((vec, i) => setOperation(e.op, vec, r.steps[i], sig)) };
+      return { type: 'vector', steps: l.steps.map((vec, i) => vectorVector(e, vec, r.steps[i], sig)) };
+    }
+    case 'aggregate': {
+      const inner = evaluate(e.expr, ctx);
+      const steps: Vector[] = inner.type === 'vector' ? inner.steps : ctx.times.map(() => []);
+      let params: (number | string | undefined)[] = [];
+      if (e.param) {
+        const p = evaluate(e.param, ctx);
+        params = p.type === 'scalar' ? [...p.v] : p.type === 'string' ? ctx.times.map(() => p.s) : [];
+      }
+      return {
+        type: 'vector',
+        steps: steps.map((vec, i) => {
+          if (e.param) checkAggregateParam(e, params[i]);
+          return aggregateStep(e, vec, params[i]);
+        }),
+      };
+    }
+    case 'call':
+      return evalCall(e, ctx, evaluate, evalSubquery);
+  }
+}
+
+/**
+ * A subquery's inner expression, evaluated once over every inner step the
+ * outer steps need: steps aligned to multiples of the subquery step, from
+ * the first one after (start - offset - range) up to (end - offset).
+ */
+export function evalSubquery(e: Subquery, ctx: EvalContext): RangeSeries[] {
+  const step = e.stepMs || ctx.subqueryStepMs;
+  const fixed = atTime(e.at, ctx);
+  const outerStart = fixed ?? ctx.times[0];
+  const outerEnd = fixed ?? ctx.times[ctx.times.length - 1];
+  const from = outerStart - e.offsetMs - e.rangeMs;
+  let start = Math.trunc(from / step) * step;
+  if (start <= from) start += step;
+  const end = outerEnd - e.offsetMs;
+  const times: number[] = [];
+  for (let t = start; t <= end; t += step) times.push(t);
+  if (times.length === 0) return [];
+  const inner: EvalContext = { ...ctx, times };
+  return toSeries(evaluate(e.expr, inner), times);
+}
