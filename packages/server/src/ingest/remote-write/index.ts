@@ -1,0 +1,7 @@
+export {
+  decodeRemoteWriteBody,
+  decodeWriteRequest,
+  type RemoteWriteHeaders,
+  type RemoteWriteRejection,
+  type RemoteWriteResult,
+} from './decode.ts';

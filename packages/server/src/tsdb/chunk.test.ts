@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeChunk, encodeChunk, ChunkEncoder } from './chunk.ts';
+import { isStaleNaN, staleNaN, type Sample } from './model.ts';
+
+const view = new DataView(new ArrayBuffer(8));
+function bits(v: number): bigint {
+  view.setFloat64(0, v);
+  return view.getBigUint64(0);
+}
+function fromBits(b: bigint): number {
+  view.setBigUint64(0, b);
+  return view.getFloat64(0);
+}
+
+/** Deterministic PRNG so failures reproduce. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function assertRoundTrip(samples: Sample[]): Uint8Array {
+  const { data, count } = encodeChunk(samples);
+  assert.equal(count, samples.length);
+  const back = decodeChunk(data, count);
+  assert.equal(back.length, samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    assert.equal(back[i].t, samples[i].t, `t at ${i}`);
+    assert.equal(bits(back[i].v), bits(samples[i].v), `value bits at ${i}: ${samples[i].v}`);
+  }
+  return data;
+}
+
+test('regular 15 s counter compresses to well under 2 bytes per sample', () => {
+  const samples: Sample[] = [];
+  let v = 1000;
+  for (let i = 0; i < 120; i++) {
+    v += Math.floor(i * 7.3) % 13;
+    samples.push({ t: 1_700_000_000_000 + i * 15_000, v });
+  }
+  const data = assertRoundTrip(samples);
+  assert.ok(data.length / 120 < 2, `${data.length / 120} bytes per sample`);
+});
+
+test('special values keep their exact bits: staleNaN, NaN, ±Inf, -0, denormals, extremes', () => {
+  // Bit patterns, not numbers: V8 canonicalises NaNs stored in a plain
+  // number[] (double elements), which would lose the staleness marker.
+  const specials: bigint[] = [
+    0x7ff0000000000002n, // staleNaN
+    bits(NaN),
+    0x7ff8000000000001n,
+    0xfff0000000000001n,
+    bits(Infinity),
+    bits(-Infinity),
+    bits(-0),
+    0n,
+    1n, // smallest denormal
+    0x8000000000000001n,
+    bits(Number.MAX_VALUE),
+    bits(-Number.MAX_VALUE),
+    bits(1),
+    bits(-1),
+    bits(0.1),
+  ];
+  const samples: Sample[] = specials.map((b, i) => ({ t: i * 1000, v: fromBits(b) }));
+  assert.ok(isStaleNaN(samples[0].v));
+  assertRoundTrip(samples);
+  assertRoundTrip([...samples].reverse().map((s, i) => ({ t: i, v: s.v })));
+  const back = decodeChunk(encodeChunk(samples).data, samples.length);
+  assert.ok(isStaleNaN(back[0].v));
+  assert.ok(!isStaleNaN(back[1].v) && Number.isNaN(back[1].v));
+  assert.ok(Object.is(back[6].v, -0));
+});
+
+test('irregular timestamps, every dod bucket boundary, large gaps and negative times', () => {
+  const deltas = [
+    0, 1, 8192, 8193, -8191 + 8193, 65536, 65537, 524288, 524289, 1, 2 ** 40, 1, 3, 2 ** 45, 7, 86_400_000, 15_000,
+  ];
+  const samples: Sample[] = [];
+  let t = -5_000_000;
+  for (const d of deltas) {
+    t += d === 0 ? 1 : d;
+    samples.push({ t, v: t / 3 });
+  }
+  assertRoundTrip(samples);
+  // Deltas that go down by exactly the bucket edges.
+  const edges = [20000, 20000 - 8191, 20000 - 8191 + 8192, 100, 100 + 65536, 100, 100 + 524288, 100, 600000];
+  t = 0;
+  assertRoundTrip(edges.map((d) => ({ t: (t += d), v: 1 })));
+  // Timestamps near the limits of exact integers.
+  assertRoundTrip([
+    { t: -(2 ** 52), v: 1 },
+    { t: 0, v: 2 },
+    { t: 2 ** 52, v: 3 },
+    { t: 2 ** 53 - 1, v: 4 },
+  ]);
+});
+
+test('random values and timestamps round-trip exactly (property)', () => {
+  const rand = rng(42);
+  for (let round = 0; round < 300; round++) {
+    const n = 1 + Math.floor(rand() * 200);
+    const samples: Sample[] = [];
+    let t = Math.floor((rand() - 0.5) * 2 ** 44);
+    let v = rand() * 1000;
+    for (let i = 0; i < n; i++) {
+      const kind = rand();
+      if (kind < 0.05) t += 1 + Math.floor(rand() * 2 ** 40);
+      else if (kind < 0.6) t += 15_000;
+      else t += 1 + Math.floor(rand() * 100_000);
+      const vk = rand();
+      if (vk < 0.3) v += Math.floor(rand() * 10);
+      else if (vk < 0.5) v = rand() * 10 ** Math.floor(rand() * 20 - 10);
+      else if (vk < 0.55) v = fromBits(BigInt.asUintN(64, BigInt(Math.floor(rand() * 2 ** 32)) << 32n) | BigInt(Math.floor(rand() * 2 ** 32)));
+      else if (vk < 0.6) {
+        const k = Math.floor(rand() * 6);
+        v = k === 0 ? NaN : k === 1 ? staleNaN() : k === 2 ? Infinity : k === 3 ? -Infinity : k === 4 ? -0 : 0;
+      }
+      // else keep the value (xor 0)
+      samples.push({ t, v });
+    }
+    assertRoundTrip(samples);
+  }
+});
+
+test('decodeChunk filters by time range', () => {
+  const samples = Array.from({ length: 50 }, (_, i) => ({ t: i * 10, v: i }));
+  const { data, count } = encodeChunk(samples);
+  const got = decodeChunk(data, count, [], 100, 200);
+  assert.deepEqual(
+    got.map((s) => s.t),
+    samples.filter((s) => s.t >= 100 && s.t <= 200).map((s) => s.t),
+  );
+});
+
+test('an encoder can be read at any point (the head writes its open chunk after each append)', () => {
+  const enc = new ChunkEncoder();
+  const samples: Sample[] = [];
+  for (let i = 0; i < 120; i++) {
+    const s = { t: i * 15_000 + (i % 3), v: Math.sin(i) };
+    samples.push(s);
+    enc.append(s.t, s.v);
+    const back = decodeChunk(enc.bytes().slice(), enc.count);
+    assert.equal(back.length, i + 1);
+    assert.equal(bits(back[i].v), bits(s.v));
+    assert.equal(back[i].t, s.t);
+  }
+  assert.equal(enc.minT, 0);
+  assert.equal(enc.maxT, samples[119].t);
+});

@@ -1,0 +1,293 @@
+/**
+ * Gorilla-style XOR chunks, as in Prometheus' `chunkenc.XORChunk`:
+ * timestamps as delta-of-delta in variable-width buckets, values as the XOR
+ * with the previous value, writing only the meaningful bits. Float bits are
+ * handled as two 32-bit halves (no BigInt on the hot path), so every bit
+ * pattern round-trips exactly: NaN payloads (staleness markers), ±Inf, -0.
+ *
+ * Layout (bit stream, big-endian bit order):
+ *   t0: 64 bits (two's complement), v0: 64 raw bits;
+ *   then per sample: dod of the timestamp (the first delta is a dod against 0)
+ *     '0'                 dod = 0
+ *     '10'   + 14 bits    -8191..8192
+ *     '110'  + 17 bits    -65535..65536
+ *     '1110' + 20 bits    -524287..524288
+ *     '1111' + 64 bits    anything else
+ *   and the value: '0' same bits; '10' + bits inside the previous window;
+ *   '11' + 5 bits leading zeros + 6 bits length (0 means 64) + the bits.
+ * The sample count is kept beside the bytes (the stored row, the head).
+ */
+import type { Sample } from './model.ts';
+
+/** Prometheus' target: 120 samples is where compression stops improving. */
+export const MAX_SAMPLES_PER_CHUNK = 120;
+/** A chunk spans at most this much time (a 2 h head block). */
+export const MAX_CHUNK_SPAN_MS = 2 * 3600 * 1000;
+
+const TWO32 = 4294967296;
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// Float64Array shares the platform's byte order; index the halves accordingly.
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE ? 1 : 0;
+const LO = LITTLE ? 0 : 1;
+
+class BitWriter {
+  buf = new Uint8Array(64);
+  bits = 0;
+
+  /** Writes the low n bits of value (n ≤ 32), most significant first. */
+  write(value: number, n: number): void {
+    if (n === 0) return;
+    const need = ((this.bits + n + 7) >>> 3) + 1;
+    if (need > this.buf.length) {
+      const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    let bits = this.bits;
+    while (n > 0) {
+      const free = 8 - (bits & 7);
+      const take = free < n ? free : n;
+      const chunk = (value >>> (n - take)) & ((1 << take) - 1);
+      this.buf[bits >>> 3] |= chunk << (free - take);
+      n -= take;
+      bits += take;
+    }
+    this.bits = bits;
+  }
+
+  bit(b: number): void {
+    this.write(b, 1);
+  }
+
+  /** A signed integer (|x| < 2^53) as 64-bit two's complement. */
+  int64(x: number): void {
+    const hi = Math.floor(x / TWO32);
+    this.write(hi >>> 0, 32);
+    this.write(x - hi * TWO32, 32);
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, (this.bits + 7) >>> 3);
+  }
+}
+
+class BitReader {
+  private pos = 0;
+  private readonly end: number;
+  constructor(private readonly buf: Uint8Array) {
+    this.end = buf.length * 8;
+  }
+
+  /** Reads n bits (n ≤ 32) as an unsigned number. */
+  read(n: number): number {
+    if (this.pos + n > this.end) throw new Error(`chunk truncated at bit ${this.pos}`);
+    let out = 0;
+    let pos = this.pos;
+    while (n > 0) {
+      const avail = 8 - (pos & 7);
+      const take = avail < n ? avail : n;
+      const chunk = (this.buf[pos >>> 3] >>> (avail - take)) & ((1 << take) - 1);
+      out = out * (1 << take) + chunk;
+      n -= take;
+      pos += take;
+    }
+    this.pos = pos;
+    return out;
+  }
+
+  int64(): number {
+    const hi = this.read(32) | 0;
+    const lo = this.read(32);
+    return hi * TWO32 + lo;
+  }
+}
+
+function signed(raw: number, bits: number): number {
+  // As Prometheus: the range is -(2^(bits-1) - 1) .. 2^(bits-1), so only
+  // values above half the range are negative (two's complement in `bits`).
+  return raw > 2 ** (bits - 1) ? raw - 2 ** bits : raw;
+}
+
+function clz64(hi: number, lo: number): number {
+  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+}
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+function ctz64(hi: number, lo: number): number {
+  return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+}
+
+/** Writes the `n` (1..64) low bits of the 64-bit value hi:lo. */
+function writeBits64(w: BitWriter, hi: number, lo: number, n: number): void {
+  if (n > 32) {
+    w.write(hi, n - 32);
+    w.write(lo, 32);
+  } else {
+    w.write(lo, n);
+  }
+}
+
+/** An open chunk being appended to. Samples must come in increasing time order (the head checks). */
+export class ChunkEncoder {
+  private readonly w = new BitWriter();
+  count = 0;
+  minT = 0;
+  maxT = 0;
+  private delta = 0;
+  private hi = 0;
+  private lo = 0;
+  private leading = 0xff;
+  private trailing = 0;
+
+  append(t: number, v: number): void {
+    const w = this.w;
+    f64[0] = v;
+    const hi = u32[HI];
+    const lo = u32[LO];
+    if (this.count === 0) {
+      w.int64(t);
+      w.write(hi, 32);
+      w.write(lo, 32);
+      this.minT = t;
+    } else {
+      const delta = t - this.maxT;
+      const dod = delta - this.delta;
+      if (dod === 0) w.bit(0);
+      else if (dod >= -8191 && dod <= 8192) {
+        w.write(0b10, 2);
+        w.write(dod & 0x3fff, 14);
+      } else if (dod >= -65535 && dod <= 65536) {
+        w.write(0b110, 3);
+        w.write(dod & 0x1ffff, 17);
+      } else if (dod >= -524287 && dod <= 524288) {
+        w.write(0b1110, 4);
+        w.write(dod & 0xfffff, 20);
+      } else {
+        w.write(0b1111, 4);
+        w.int64(dod);
+      }
+      this.delta = delta;
+      this.writeValue(hi, lo);
+    }
+    this.hi = hi;
+    this.lo = lo;
+    this.maxT = t;
+    this.count++;
+  }
+
+  private writeValue(hi: number, lo: number): void {
+    const w = this.w;
+    const xh = (hi ^ this.hi) >>> 0;
+    const xl = (lo ^ this.lo) >>> 0;
+    if (xh === 0 && xl === 0) {
+      w.bit(0);
+      return;
+    }
+    w.bit(1);
+    let leading = clz64(xh, xl);
+    const trailing = ctz64(xh, xl);
+    if (leading > 31) leading = 31; // 5 bits
+    if (this.leading !== 0xff && leading >= this.leading && trailing >= this.trailing) {
+      w.bit(0);
+      const n = 64 - this.leading - this.trailing;
+      const [sh, sl] = shiftRight64(xh, xl, this.trailing);
+      writeBits64(w, sh, sl, n);
+      return;
+    }
+    this.leading = leading;
+    this.trailing = trailing;
+    w.bit(1);
+    w.write(leading, 5);
+    const n = 64 - leading - trailing;
+    w.write(n & 63, 6); // 64 is written as 0
+    const [sh, sl] = shiftRight64(xh, xl, trailing);
+    writeBits64(w, sh, sl, n);
+  }
+
+  /** The encoded bytes so far (a view: copy before the next append if kept). */
+  bytes(): Uint8Array {
+    return this.w.bytes();
+  }
+}
+
+function shiftRight64(hi: number, lo: number, n: number): [number, number] {
+  if (n === 0) return [hi, lo];
+  if (n >= 32) return [0, hi >>> (n - 32)];
+  return [hi >>> n, ((lo >>> n) | (hi << (32 - n))) >>> 0];
+}
+
+/** Decodes `count` samples; `out` collects them (optionally only those in [minT, maxT]). */
+export function decodeChunk(
+  data: Uint8Array,
+  count: number,
+  out: Sample[] = [],
+  minT = -Infinity,
+  maxT = Infinity,
+): Sample[] {
+  if (count === 0) return out;
+  const r = new BitReader(data);
+  let t = r.int64();
+  let hi = r.read(32);
+  let lo = r.read(32);
+  let delta = 0;
+  let leading = 0;
+  let trailing = 0;
+  const emit = (): void => {
+    if (t < minT || t > maxT) return;
+    u32[HI] = hi;
+    u32[LO] = lo;
+    out.push({ t, v: f64[0] });
+  };
+  emit();
+  for (let i = 1; i < count; i++) {
+    let dod: number;
+    if (r.read(1) === 0) dod = 0;
+    else if (r.read(1) === 0) dod = signed(r.read(14), 14);
+    else if (r.read(1) === 0) dod = signed(r.read(17), 17);
+    else if (r.read(1) === 0) dod = signed(r.read(20), 20);
+    else dod = r.int64();
+    delta += dod;
+    t += delta;
+    if (r.read(1) === 1) {
+      if (r.read(1) === 1) {
+        leading = r.read(5);
+        let n = r.read(6);
+        if (n === 0) n = 64;
+        trailing = 64 - leading - n;
+      }
+      const n = 64 - leading - trailing;
+      let xh: number;
+      let xl: number;
+      if (n > 32) {
+        xh = r.read(n - 32);
+        xl = r.read(32);
+      } else {
+        xh = 0;
+        xl = r.read(n);
+      }
+      // Shift the n bits back left by `trailing`.
+      let sh: number;
+      let sl: number;
+      if (trailing === 0) [sh, sl] = [xh, xl];
+      else if (trailing >= 32) [sh, sl] = [(xl << (trailing - 32)) >>> 0, 0];
+      else [sh, sl] = [((xh << trailing) | (xl >>> (32 - trailing))) >>> 0, (xl << trailing) >>> 0];
+      hi = (hi ^ sh) >>> 0;
+      lo = (lo ^ sl) >>> 0;
+    }
+    if (t > maxT) break;
+    emit();
+  }
+  return out;
+}
+
+/** Encodes samples (in increasing time order) into one chunk. */
+export function encodeChunk(samples: Sample[]): { data: Uint8Array; count: number } {
+  const enc = new ChunkEncoder();
+  for (const s of samples) enc.append(s.t, s.v);
+  return { data: enc.bytes().slice(), count: enc.count };
+}

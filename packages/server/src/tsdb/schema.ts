@@ -1,0 +1,115 @@
+/**
+ * On-disk layout of the metrics store (the why is in writer.ts and querier.ts):
+ *
+ *   <dir>/index.db                 series, postings, head_chunks (the head's WAL)
+ *   <dir>/chunks/<YYYY-MM-DD>.db   closed chunks whose first sample is on that UTC day
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const DAY_MS = 86_400_000;
+
+export const indexSchema = `
+CREATE TABLE IF NOT EXISTS series (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  labels TEXT NOT NULL,          -- canonical JSON: keys sorted
+  last_t INTEGER,                -- last sample time once the open chunk was flushed
+  last_v BLOB,                   -- its value's 8 bytes (NaN bits kept)
+  UNIQUE (tenant, labels)
+);
+CREATE TABLE IF NOT EXISTS postings (
+  tenant TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  series_id INTEGER NOT NULL,
+  PRIMARY KEY (tenant, name, value, series_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS head_chunks (
+  series_id INTEGER PRIMARY KEY,
+  min_t INTEGER NOT NULL,
+  max_t INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+`;
+
+// A rowid table: chunks are appended in roughly time order, so pages fill
+// completely; the unique index finds a series' chunks and makes re-flushing
+// a chunk after a crash a no-op (INSERT OR IGNORE).
+export const chunkSchema = `
+CREATE TABLE IF NOT EXISTS chunks (
+  series_id INTEGER NOT NULL,
+  min_t INTEGER NOT NULL,
+  max_t INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS chunks_series ON chunks (series_id, min_t, max_t);
+`;
+
+const pragmas = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000'];
+
+export function openWritable(path: string, schema: string): Database.Database {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  for (const p of pragmas) db.pragma(p);
+  db.exec(schema);
+  return db;
+}
+
+/** Read-only connection for query workers; WAL lets it read while the writer writes. */
+export function openReadonly(path: string): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('mmap_size = 1073741824');
+  return db;
+}
+
+export function indexPath(dir: string): string {
+  return join(dir, 'index.db');
+}
+
+export function chunksDir(dir: string): string {
+  return join(dir, 'chunks');
+}
+
+export function dayOf(t: number): number {
+  return Math.floor(t / DAY_MS);
+}
+
+export function dayFileName(day: number): string {
+  return `${new Date(day * DAY_MS).toISOString().slice(0, 10)}.db`;
+}
+
+/** The day a chunk file holds, or undefined for other files (-wal, -shm, strays). */
+export function dayOfFileName(name: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})\.db$/.exec(name);
+  if (m === null) return undefined;
+  const ms = Date.parse(`${m[1]}T00:00:00Z`);
+  return Number.isNaN(ms) ? undefined : ms / DAY_MS;
+}
+
+/** Canonical label JSON: keys sorted, so one label set has one spelling. */
+export function canonicalLabels(labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(keys[i])}:${JSON.stringify(labels[keys[i]])}`;
+  }
+  return `${out}}`;
+}
+
+const bitsView = new DataView(new ArrayBuffer(8));
+
+export function valueToBlob(v: number): Buffer {
+  bitsView.setFloat64(0, v);
+  return Buffer.from(new Uint8Array(bitsView.buffer).slice());
+}
+
+export function blobToValue(b: Uint8Array): number {
+  new Uint8Array(bitsView.buffer).set(b);
+  return bitsView.getFloat64(0);
+}
