@@ -1,8 +1,8 @@
 /**
- * Wiring only, in data-flow order: config → store → ingest → query → API.
+ * Wiring only, in data-flow order: config → stores → ingest → query → API.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createRedactor } from '@vigil/sdk/redact';
 import { buildApp } from './api/app.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -13,6 +13,8 @@ import { startRetention } from './retention/scheduler.ts';
 import { SqliteLogStore } from './store/sqlite/log-writer.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetrics, registerStoreGauges } from './telemetry/metrics.ts';
+import { TsdbWriter } from './tsdb/index.ts';
+import { ScrapeManager, createScrapeFailuresCounter, scrapeConfigSchema, type ScrapeSection } from './scrape/index.ts';
 
 export interface StartOptions {
   clock?: Clock;
@@ -67,6 +69,20 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   });
   if (config.logging.self_ingest) attach((request) => ingester.ingest('default', 'self', request));
 
+  const tsdb = new TsdbWriter({
+    dir: join(dataDir, 'metrics'),
+    retentionDays: Math.max(1, Math.round(config.metrics.retention / 86_400_000)),
+    limits: {
+      maxSeriesPerTenant: config.metrics.max_series_per_tenant,
+      maxLabelsPerSeries: config.metrics.max_labels_per_series,
+      maxLabelNameLength: config.limits.max_label_name_length,
+      maxLabelValueLength: config.limits.max_label_value_length,
+    },
+    now: () => clock.now(),
+  });
+  // flushes idle series' chunks and drops expired day files
+  const tsdbMaintenance = clock.setInterval(() => tsdb.maintain(), 60_000);
+
   // query
   const queries = new QueryWorkerPool(dataDir, config.query.workers, config.query.timeout);
 
@@ -75,6 +91,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     logger,
     metrics,
     ingester,
+    appender: tsdb,
     queries,
     maxBodyBytes: config.server.max_body_bytes,
     maxEntriesLimit: config.query.max_entries_limit,
@@ -84,6 +101,15 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   });
   const [host, port] = splitListen(config.server.listen);
   const address = await app.listen({ host, port });
+
+  // scrape (Vigil scrapes itself unless a job is already called "vigil")
+  const scrapes = new ScrapeManager(withSelfScrape(config, address), {
+    appender: tsdb,
+    clock,
+    failures: createScrapeFailuresCounter(metrics.registry),
+    onFailure: ({ target, error }) => logger.warn({ event: 'scrape.failed', target, error }, 'scrape failed'),
+  });
+  scrapes.start();
   ready = true;
   logger.info({ event: 'vigil.started', address, data_dir: dataDir }, 'Vigil is listening');
 
@@ -92,12 +118,23 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     async close() {
       ready = false;
       retention.stop();
+      tsdbMaintenance.stop();
+      await scrapes.stop();
       await app.close();
       await queries.close();
       flush();
       store.close();
+      tsdb.close();
     },
   };
+}
+
+function withSelfScrape(config: VigilConfig, address: string): ScrapeSection {
+  const section = { global: config.global, scrape_configs: [...config.scrape_configs] };
+  if (section.scrape_configs.some((job) => job.job_name === 'vigil')) return section;
+  const self = scrapeConfigSchema.parse({ job_name: 'vigil', static_configs: [{ targets: [new URL(address).host] }] });
+  section.scrape_configs.push(self);
+  return section;
 }
 
 function splitListen(listen: string): [string, number] {

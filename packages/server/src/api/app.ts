@@ -21,11 +21,15 @@ import { registerLokiQuery } from './loki/query.ts';
 import { registerLokiTail } from './loki/tail.ts';
 import { registerJsonLines } from './native/jsonl.ts';
 import { registerOtlpLogs } from './otlp/logs.ts';
+import { registerPromApi } from './prom-v1/routes.ts';
+import { registerMetricsWrite } from './prom-v1/write.ts';
+import type { SampleAppender } from '../tsdb/index.ts';
 
 export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   ingester: LogIngester;
+  appender: SampleAppender;
   queries: QueryRunner;
   maxBodyBytes: number;
   maxEntriesLimit: number;
@@ -54,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerLokiTail(app, { ingester: deps.ingester, queries: deps.queries, nowNs });
   registerOtlpLogs(app, deps);
   registerJsonLines(app, { ...deps, nowMs: deps.now });
+  registerMetricsWrite(app, deps);
+  registerPromApi(app, { queries: deps.queries, now: deps.now });
   return app;
 }
 

@@ -13,4 +13,11 @@ export function toVigilError(err: Error & { statusCode?: number; code?: string }
 }
 
 /** Paths that take data: a failure there is a rejected push, counted by reason. */
-export const ingestRoutes = new Set(['/loki/api/v1/push', '/api/prom/push', '/vigil/api/v1/logs', '/v1/logs', '/otlp/v1/logs']);
+export const ingestRoutes = new Set([
+  '/loki/api/v1/push',
+  '/api/prom/push',
+  '/vigil/api/v1/logs',
+  '/v1/logs',
+  '/otlp/v1/logs',
+  '/api/v1/write',
+]);

@@ -4,6 +4,7 @@
  * are errors so that a typo is never silently ignored.
  */
 import { z } from 'zod';
+import { checkScrapeSection, scrapeSectionShape } from '../scrape/index.ts';
 import { parseDurationMs } from './duration.ts';
 
 /** Checked with a refinement, not inside the transform, so it is reported beside every other problem. */
@@ -75,6 +76,15 @@ const redaction = z
   })
   .strict();
 
+const metrics = z
+  .object({
+    /** How long metric samples are kept; whole days are dropped. */
+    retention: duration.prefault('30d'),
+    max_series_per_tenant: z.number().int().positive().default(150_000),
+    max_labels_per_series: z.number().int().positive().default(30),
+  })
+  .strict();
+
 const query = z
   .object({
     /** Worker threads that run queries off the ingest event loop. */
@@ -94,13 +104,17 @@ const logging = z
 
 export const configSchema = z
   .object({
+    // prometheus.yml's own keys, so a team's scrape section pastes in unchanged
+    ...scrapeSectionShape,
     server: server.prefault({}),
     limits: limits.prefault({}),
     retention: retention.prefault({}),
     redaction: redaction.prefault({}),
+    metrics: metrics.prefault({}),
     query: query.prefault({}),
     logging: logging.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => checkScrapeSection({ global: config.global, scrape_configs: config.scrape_configs }, ctx));
 
 export type VigilConfig = z.output<typeof configSchema>;

@@ -4,8 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isVigilError } from '../errors.ts';
+import { join } from 'node:path';
 import { ReadConnections, SqliteLogReader } from '../store/sqlite/log-reader.ts';
-import { operations, type OperationName } from './operations.ts';
+import { TsdbQuerier } from '../tsdb/index.ts';
+import { operations, type OperationName, type QuerySources } from './operations.ts';
 
 export interface WorkerRequest {
   id: number;
@@ -18,7 +20,21 @@ export type WorkerReply =
   | { id: number; json: string }
   | { id: number; error: { code: string; status: number; message: string } };
 
-const connections = new ReadConnections((workerData as { dataDir: string }).dataDir);
+const { dataDir } = workerData as { dataDir: string };
+const connections = new ReadConnections(dataDir);
+/** One metrics querier per tenant, kept: each holds read-only connections. */
+const metricQueriers = new Map<string, TsdbQuerier>();
+
+function sourcesFor(tenant: string): QuerySources {
+  return {
+    logs: () => new SqliteLogReader(connections, tenant),
+    metrics() {
+      let querier = metricQueriers.get(tenant);
+      if (!querier) metricQueriers.set(tenant, (querier = new TsdbQuerier({ dir: join(dataDir, 'metrics'), tenant })));
+      return querier;
+    },
+  };
+}
 
 parentPort!.on('message', (request: WorkerRequest) => {
   parentPort!.postMessage(run(request));
@@ -26,8 +42,7 @@ parentPort!.on('message', (request: WorkerRequest) => {
 
 function run({ id, op, tenant, args }: WorkerRequest): WorkerReply {
   try {
-    const source = new SqliteLogReader(connections, tenant);
-    const result = (operations[op] as (s: SqliteLogReader, a: unknown) => unknown)(source, args);
+    const result = (operations[op] as (s: QuerySources, a: unknown) => unknown)(sourcesFor(tenant), args);
     return { id, json: JSON.stringify(result) };
   } catch (err) {
     if (isVigilError(err)) return { id, error: { code: err.code, status: err.status, message: err.message } };

@@ -26,6 +26,12 @@ export function createMetrics() {
       labelNames: ['protocol'] as const,
       registers: [registry],
     }),
+    ingestSamples: new Counter({
+      name: 'vigil_ingest_samples_total',
+      help: 'Metric samples received, by protocol.',
+      labelNames: ['protocol'] as const,
+      registers: [registry],
+    }),
     ingestRejected: new Counter({
       name: 'vigil_ingest_rejected_total',
       help: 'Log lines or whole requests rejected, by reason.',

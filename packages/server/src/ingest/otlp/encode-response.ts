@@ -33,19 +33,28 @@ function isJson(contentType: string): boolean {
   return contentType.split(';')[0].trim().toLowerCase() === OTLP_JSON;
 }
 
+/** The JSON name of the rejected count in each signal's Export…ServiceResponse. */
+const rejectedField = { logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' } as const;
+
 /**
- * ExportLogsServiceResponse. Leave `partial` out when everything was
- * accepted: OTLP says partial_success must then be unset.
+ * ExportLogsServiceResponse (or, for `signal: 'metrics'`, the
+ * ExportMetricsServiceResponse, which has the same wire layout). Leave
+ * `partial` out when everything was accepted: OTLP says partial_success must
+ * then be unset.
  */
-export function encodeOtlpLogsResponse(partial: OtlpPartialSuccess | undefined, contentType: typeof OTLP_JSON): string;
-export function encodeOtlpLogsResponse(partial: OtlpPartialSuccess | undefined, contentType: typeof OTLP_PROTOBUF): Buffer;
-export function encodeOtlpLogsResponse(partial: OtlpPartialSuccess | undefined, contentType: string): Buffer | string;
-export function encodeOtlpLogsResponse(partial: OtlpPartialSuccess | undefined, contentType: string): Buffer | string {
+export function encodeOtlpLogsResponse(partial: OtlpPartialSuccess | undefined, contentType: typeof OTLP_JSON, signal?: 'logs' | 'metrics'): string;
+export function encodeOtlpLogsResponse(partial: OtlpPartialSuccess | undefined, contentType: typeof OTLP_PROTOBUF, signal?: 'logs' | 'metrics'): Buffer;
+export function encodeOtlpLogsResponse(partial: OtlpPartialSuccess | undefined, contentType: string, signal?: 'logs' | 'metrics'): Buffer | string;
+export function encodeOtlpLogsResponse(
+  partial: OtlpPartialSuccess | undefined,
+  contentType: string,
+  signal: 'logs' | 'metrics' = 'logs',
+): Buffer | string {
   if (isJson(contentType)) {
     if (partial === undefined) return '{}';
     const body: Record<string, string> = {};
     // int64 is a decimal string in OTLP/JSON; default values are left out.
-    if (partial.rejected !== 0) body.rejectedLogRecords = String(partial.rejected);
+    if (partial.rejected !== 0) body[rejectedField[signal]] = String(partial.rejected);
     if (partial.message !== '') body.errorMessage = partial.message;
     return JSON.stringify({ partialSuccess: body });
   }
