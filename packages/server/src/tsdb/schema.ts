@@ -4,9 +4,8 @@
  *   <dir>/index.db                 series, postings, head_chunks (the head's WAL)
  *   <dir>/chunks/<YYYY-MM-DD>.db   closed chunks whose first sample is on that UTC day
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+
+import { join } from 'node:path';
 
 export const DAY_MS = 86_400_000;
 
@@ -49,23 +48,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE UNIQUE INDEX IF NOT EXISTS chunks_series ON chunks (series_id, min_t, max_t);
 `;
 
-const pragmas = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000'];
-
-export function openWritable(path: string, schema: string): Database.Database {
-  mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  for (const p of pragmas) db.pragma(p);
-  db.exec(schema);
-  return db;
-}
-
-/** Read-only connection for query workers; WAL lets it read while the writer writes. */
-export function openReadonly(path: string): Database.Database {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  db.pragma('mmap_size = 1073741824');
-  return db;
-}
+/** The same connection settings as the log store: WAL, one writer, mapped reads. */
+export { openDatabase as openWritable, openReadonly } from '../store/sqlite/open.ts';
 
 export function indexPath(dir: string): string {
   return join(dir, 'index.db');
