@@ -32,17 +32,32 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const { logger, attach, flush } = createLogger(config.logging.level, options.stdout);
   let ready = false;
 
-  // store
+  // stores: logs, then metrics
   const dataDir = resolve(config.server.data_dir);
   mkdirSync(dataDir, { recursive: true });
   const store = new SqliteLogStore({ dataDir, maxStreamsPerTenant: config.limits.max_streams_per_tenant });
   const metrics = createMetrics();
   registerStoreGauges(metrics, store);
-  const retentionMs = { ...config.retention };
+  const { standard, security, audit } = config.retention;
+  const retentionMs = { standard, security, audit };
   const retention = startRetention(store, retentionMs, config.retention.interval, clock, (dropped) => {
     for (const p of dropped) metrics.retentionDropped.inc({ category: p.category });
     logger.info({ event: 'retention.dropped', partitions: dropped.map((p) => p.path) }, 'retention dropped partitions');
   });
+
+  const tsdb = new TsdbWriter({
+    dir: join(dataDir, 'metrics'),
+    retentionDays: Math.max(1, Math.round(config.metrics.retention / 86_400_000)),
+    limits: {
+      maxSeriesPerTenant: config.metrics.max_series_per_tenant,
+      maxLabelsPerSeries: config.metrics.max_labels_per_series,
+      maxLabelNameLength: config.limits.max_label_name_length,
+      maxLabelValueLength: config.limits.max_label_value_length,
+    },
+    now: () => clock.now(),
+  });
+  // flushes idle series' chunks and drops expired day files
+  const tsdbMaintenance = clock.setInterval(() => tsdb.maintain(), 60_000);
 
   // ingest
   const redaction = config.redaction;
@@ -68,20 +83,6 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     },
   });
   if (config.logging.self_ingest) attach((request) => ingester.ingest('default', 'self', request));
-
-  const tsdb = new TsdbWriter({
-    dir: join(dataDir, 'metrics'),
-    retentionDays: Math.max(1, Math.round(config.metrics.retention / 86_400_000)),
-    limits: {
-      maxSeriesPerTenant: config.metrics.max_series_per_tenant,
-      maxLabelsPerSeries: config.metrics.max_labels_per_series,
-      maxLabelNameLength: config.limits.max_label_name_length,
-      maxLabelValueLength: config.limits.max_label_value_length,
-    },
-    now: () => clock.now(),
-  });
-  // flushes idle series' chunks and drops expired day files
-  const tsdbMaintenance = clock.setInterval(() => tsdb.maintain(), 60_000);
 
   // query
   const queries = new QueryWorkerPool(dataDir, config.query.workers, config.query.timeout);
