@@ -88,6 +88,13 @@ export class TsdbWriter implements SampleAppender {
   /** tenant + '\0' + canonical labels → series. */
   private readonly head = new Map<string, HeadSeries>();
   private readonly activePerTenant = new Map<string, number>();
+  /**
+   * tenant → frozen label object → series. A frozen object cannot change, so
+   * its identity names one label set: decoders that share frozen label
+   * objects between requests (remote write) skip the canonical key. Cleared
+   * whenever a series leaves the head.
+   */
+  private byLabelObject = new Map<string, WeakMap<SeriesLabels, HeadSeries>>();
   private readonly stmts;
 
   constructor(options: TsdbOptions) {
@@ -132,7 +139,25 @@ export class TsdbWriter implements SampleAppender {
     const oldest = (dayOf(this.now()) - this.retentionDays + 1) * DAY_MS;
     let accepted = 0;
 
-    const resolved = this.index.transaction(() => series.map((s) => this.resolve(tenant, s.labels, rejections)))();
+    let known = this.byLabelObject.get(tenant);
+    if (known === undefined) this.byLabelObject.set(tenant, (known = new WeakMap()));
+    const resolved: (HeadSeries | undefined)[] = new Array(series.length);
+    const misses: number[] = [];
+    for (let i = 0; i < series.length; i++) {
+      const hs = known.get(series[i].labels);
+      if (hs !== undefined) resolved[i] = hs;
+      else misses.push(i);
+    }
+    if (misses.length > 0) {
+      this.index.transaction(() => {
+        for (const i of misses) {
+          const labels = series[i].labels;
+          const hs = this.resolve(tenant, labels, rejections);
+          resolved[i] = hs;
+          if (hs !== undefined && Object.isFrozen(labels)) known.set(labels, hs);
+        }
+      })();
+    }
 
     try {
       for (let i = 0; i < series.length; i++) {
@@ -314,6 +339,7 @@ export class TsdbWriter implements SampleAppender {
   }
 
   private forget(hs: HeadSeries): void {
+    this.byLabelObject.clear();
     this.head.delete(`${hs.tenant}\u0000${canonicalLabels(hs.labels)}`);
     this.activePerTenant.set(hs.tenant, this.activeSeries(hs.tenant) - 1);
   }
@@ -340,6 +366,7 @@ export class TsdbWriter implements SampleAppender {
   private reloadHead(): void {
     this.head.clear();
     this.activePerTenant.clear();
+    this.byLabelObject.clear();
     this.replay();
   }
 

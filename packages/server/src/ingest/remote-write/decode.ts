@@ -80,33 +80,87 @@ export function decodeWriteRequest(body: Buffer): RemoteWriteResult {
   return out;
 }
 
+/**
+ * Decoded label sets by their raw bytes (the TimeSeries' label fields, tags
+ * and length prefixes included, so the key is unambiguous). Prometheus
+ * re-sends the same label sets every request, so a known one costs a slice
+ * and a Map lookup instead of UTF-8 decoding and validation. The labels are
+ * frozen and shared between requests: the TSDB uses a frozen label object's
+ * identity to find its series without rebuilding a canonical key.
+ */
+interface DecodedLabels {
+  labels: SeriesLabels;
+  /** The first problem of a label field, and the ordinal of that field. */
+  fieldProblem?: string;
+  fieldProblemAt: number;
+  /** Missing or invalid metric name (only when no field problem). */
+  nameProblem?: string;
+}
+
+const MAX_LABEL_CACHE = 1 << 17;
+const labelCache = new Map<string, DecodedLabels>();
+
+type Latin1Slice = (this: Buffer, start: number, end: number) => string;
+const latin1Slice: Latin1Slice =
+  (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice ??
+  function (this: Buffer, start: number, end: number) {
+    return this.toString('latin1', start, end);
+  };
+
 function decodeTimeSeries(r: ProtoReader, index: number, out: RemoteWriteResult): void {
   const saved = r.enter();
-  const labels: SeriesLabels = {};
+  const bodyStart = r.pos;
   const samples: Sample[] = [];
-  let problem: string | undefined;
-  let prevName: string | undefined;
+  let sampleProblem: string | undefined;
+  let labelFieldsBeforeSampleProblem = 0;
+  let labelFields = 0;
   let histograms = 0;
+  // Raw label field bytes: contiguous runs, concatenated.
+  let key = '';
+  let segStart = -1;
+  let segEnd = -1;
   while (!r.done()) {
+    const at = r.pos;
     const tag = r.tag();
     if (tag === LEN_1) {
-      const result = decodeLabel(r, labels, prevName);
-      if (result.problem === undefined) prevName = result.name;
-      else problem ??= result.problem;
+      r.skipBytes();
+      labelFields++;
+      if (at === segEnd) segEnd = r.pos;
+      else {
+        if (segStart >= 0) key += latin1Slice.call(r.buf, segStart, segEnd);
+        segStart = at;
+        segEnd = r.pos;
+      }
     } else if (tag === LEN_2) {
       const p = decodeSample(r, samples);
-      if (p !== undefined) problem ??= p;
+      if (p !== undefined && sampleProblem === undefined) {
+        sampleProblem = p;
+        labelFieldsBeforeSampleProblem = labelFields;
+      }
     } else if (tag === LEN_4) {
       histograms++;
       r.skip(tag);
     } else r.skip(tag); // exemplars (3)
   }
+  const end = r.pos;
+  if (segStart >= 0) key += latin1Slice.call(r.buf, segStart, segEnd);
+  let decoded = labelCache.get(key);
+  if (decoded === undefined) {
+    r.pos = bodyStart;
+    decoded = decodeLabels(r);
+    r.pos = end;
+    if (labelCache.size >= MAX_LABEL_CACHE) labelCache.clear();
+    labelCache.set(key, decoded);
+  }
   r.leave(saved);
-  if (problem === undefined) {
-    const name = labels.__name__;
-    if (name === undefined) problem = 'missing metric name (__name__ label)';
-    else if (!METRIC_NAME.test(name)) problem = `invalid metric name ${JSON.stringify(name)}: must match [a-zA-Z_:][a-zA-Z0-9_:]*`;
-    else if (histograms > 0) problem = 'native histograms are not supported; send classic histograms (_bucket, _sum, _count)';
+  const labels = decoded.labels;
+  let problem: string | undefined;
+  if (decoded.fieldProblem !== undefined) {
+    problem =
+      sampleProblem !== undefined && labelFieldsBeforeSampleProblem <= decoded.fieldProblemAt ? sampleProblem : decoded.fieldProblem;
+  } else problem = sampleProblem ?? decoded.nameProblem;
+  if (problem === undefined && histograms > 0) {
+    problem = 'native histograms are not supported; send classic histograms (_bucket, _sum, _count)';
   }
   if (problem !== undefined) {
     out.rejected.push({ index, series: formatLabels(labels), reason: `timeseries[${index}] ${formatLabels(labels)}: ${problem}` });
@@ -115,6 +169,32 @@ function decodeTimeSeries(r: ProtoReader, index: number, out: RemoteWriteResult)
   if (samples.length === 0) return;
   out.series.push({ labels, samples });
   out.samples += samples.length;
+}
+
+/** Decodes the label fields of the TimeSeries `r` is in, from its start; leaves `pos` anywhere. */
+function decodeLabels(r: ProtoReader): DecodedLabels {
+  const labels: SeriesLabels = {};
+  let fieldProblem: string | undefined;
+  let fieldProblemAt = -1;
+  let prevName: string | undefined;
+  let ordinal = 0;
+  while (!r.done()) {
+    const tag = r.tag();
+    if (tag === LEN_1) {
+      const result = decodeLabel(r, labels, prevName);
+      if (result.problem === undefined) prevName = result.name;
+      else if (fieldProblem === undefined) {
+        fieldProblem = result.problem;
+        fieldProblemAt = ordinal;
+      }
+      ordinal++;
+    } else r.skip(tag);
+  }
+  let nameProblem: string | undefined;
+  const name = labels.__name__;
+  if (name === undefined) nameProblem = 'missing metric name (__name__ label)';
+  else if (!METRIC_NAME.test(name)) nameProblem = `invalid metric name ${JSON.stringify(name)}: must match [a-zA-Z_:][a-zA-Z0-9_:]*`;
+  return { labels: Object.freeze(labels), fieldProblem, fieldProblemAt, nameProblem };
 }
 
 /** Adds one label; returns its name, or the problem with it. */
