@@ -22,13 +22,20 @@ function groupLabels(labels: Labels, e: Aggregate, without: ReadonlySet<string>)
 }
 
 /** One step of an aggregation; `param` is the step's scalar (k, q) or the count_values label. */
-export function aggregateStep(e: Aggregate, vec: Vector, param: number | string | undefined): Vector {
+/** Per input label object, its group key and group labels; shared by all steps of one aggregation. */
+export type GroupCache = WeakMap<Labels, { key: string; labels: Labels }>;
+
+export function aggregateStep(e: Aggregate, vec: Vector, param: number | string | undefined, cache: GroupCache = new WeakMap()): Vector {
   const without = new Set(e.grouping);
   const groups = new Map<string, Group>();
   for (const s of vec) {
-    const key = e.without ? keyWithout(s.labels, without) : keyOn(s.labels, e.grouping);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { labels: groupLabels(s.labels, e, without), samples: [] }));
+    let gk = cache.get(s.labels);
+    if (gk === undefined) {
+      gk = { key: e.without ? keyWithout(s.labels, without) : keyOn(s.labels, e.grouping), labels: groupLabels(s.labels, e, without) };
+      cache.set(s.labels, gk);
+    }
+    let g = groups.get(gk.key);
+    if (!g) groups.set(gk.key, (g = { labels: gk.labels, samples: [] }));
     g.samples.push(s);
   }
   const out: Vector = [];

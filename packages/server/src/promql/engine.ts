@@ -87,25 +87,64 @@ export function evalRange(
   for (let t = startMs; t <= endMs; t += stepMs) times.push(t);
   const ctx = context(querier, times, startMs, endMs, options);
   const value = evaluate(expr, ctx);
-  if (value.type === 'vector') {
-    for (const vec of value.steps) finishVector(vec);
-    const series = toSeries(value, times);
-    // Series that differ only by a dropped name merge after removal.
-    return { resultType: 'matrix', result: mergeDropped(series) };
-  }
+  if (value.type === 'vector') return { resultType: 'matrix', result: finishRange(value.steps, times) };
   if (value.type === 'scalar') return { resultType: 'matrix', result: finishMatrix(toSeries(value, times)) };
   return execError(`invalid expression type "${value.type}" for range query, must be Scalar or instant Vector`);
 }
 
-function mergeDropped(series: RangeSeries[]): MatrixSeries[] {
-  const byKey = new Map<string, MatrixSeries>();
-  for (const s of series) {
-    const metric = s.drop ? withoutName(s.labels) : s.labels;
-    const key = labelsKey(metric);
-    const points = s.t.map((t, i) => ({ t, v: s.v[i] }));
-    const prev = byKey.get(key);
-    if (prev) prev.points = [...prev.points, ...points].sort((a, b) => a.t - b.t);
-    else byKey.set(key, { metric, points });
+interface OutSeries { id: number; metric: Labels }
+
+/**
+ * Applies delayed name removal and the per-step duplicate check, as
+ * finishVector does for each step, then collects the steps into series
+ * merged by their final label set (series that differ only by a dropped name
+ * become one). The final labels and key are computed once per distinct
+ * input label object, not once per step and sample.
+ */
+function finishRange(steps: Vector[], times: number[]): MatrixSeries[] {
+  const byKey = new Map<string, OutSeries>();
+  const kept = new WeakMap<Labels, OutSeries>();
+  const dropped = new WeakMap<Labels, OutSeries>();
+  const out: MatrixSeries[] = [];
+  // lastStep[id] is the last step (plus one) a final label set appeared in.
+  let lastStep = new Int32Array(64);
+  const resolve = (labels: Labels, drop: boolean): OutSeries => {
+    const cache = drop ? dropped : kept;
+    let o = cache.get(labels);
+    if (o === undefined) {
+      const metric = drop ? withoutName(labels) : labels;
+      const key = labelsKey(metric);
+      o = byKey.get(key);
+      if (o === undefined) {
+        o = { id: byKey.size, metric };
+        byKey.set(key, o);
+      }
+      cache.set(labels, o);
+    }
+    return o;
+  };
+  // The first sample seen for a final label set gives the series its metric,
+  // as collecting per-step vectors and then merging dropped names did.
+  const byId: MatrixSeries[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const t = times[i];
+    for (const s of steps[i]) {
+      const o = resolve(s.labels, s.drop === true);
+      if (o.id >= lastStep.length) {
+        const grown = new Int32Array(Math.max(lastStep.length * 2, o.id + 1));
+        grown.set(lastStep);
+        lastStep = grown;
+      }
+      // Per step, as Prometheus checks each step's vector.
+      if (lastStep[o.id] === i + 1) execError(`vector cannot contain metrics with the same labelset`);
+      lastStep[o.id] = i + 1;
+      let m = byId[o.id];
+      if (m === undefined) {
+        m = byId[o.id] = { metric: o.metric, points: [] };
+        out.push(m);
+      }
+      m.points.push({ t, v: s.v });
+    }
   }
-  return [...byKey.values()].sort((a, b) => compareLabels(a.metric, b.metric));
+  return out.sort((a, b) => compareLabels(a.metric, b.metric));
 }

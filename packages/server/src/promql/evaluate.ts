@@ -4,7 +4,7 @@
  */
 import type { Expr, Subquery } from './ast.ts';
 import { SET_OPS } from './ast.ts';
-import { aggregateStep, checkAggregateParam } from './aggregations.ts';
+import { aggregateStep, checkAggregateParam, type GroupCache } from './aggregations.ts';
 import { makeSignature, scalarBinary, setOperation, vectorScalar, vectorVector } from './binary.ts';
 import { evalCall } from './functions.ts';
 import { atTime, evalRangeArg, evalVectorSelector, slideWindows, toSeries } from './selectors.ts';
@@ -56,11 +56,12 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
         const p = evaluate(e.param, ctx);
         params = p.type === 'scalar' ? [...p.v] : p.type === 'string' ? ctx.times.map(() => p.s) : [];
       }
+      const cache: GroupCache = new WeakMap();
       return {
         type: 'vector',
         steps: steps.map((vec, i) => {
           if (e.param) checkAggregateParam(e, params[i]);
-          return aggregateStep(e, vec, params[i]);
+          return aggregateStep(e, vec, params[i], cache);
         }),
       };
     }

@@ -53,7 +53,7 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
       w.t = s.t; w.v = s.v; w.lo = lo; w.hi = hi;
       w.end = arg.ends[i]; w.start = arg.ends[i] - arg.rangeMs;
       w.stepTime = ctx.times[i];
-      w.params = params.map((p) => p[i]);
+      if (params.length > 0) w.params = params.map((p) => p[i]);
       const out = rangeFn(w);
       if (out !== undefined) steps[i].push({ labels: s.labels, v: out, drop: keep ? s.drop : true });
     }, ctx);
