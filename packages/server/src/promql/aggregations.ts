@@ -3,7 +3,7 @@
  * fold each group. topk/bottomk/limitk keep the input samples' labels.
  */
 import type { Aggregate } from './ast.ts';
-import { keyOn, keyWithout, type Labels } from './labels.ts';
+import { keyOn, keyWithout, labelsKey, type Labels } from './labels.ts';
 import { formatValue } from './literals.ts';
 import { kahanSumInc, promMean, promVariance, quantile } from './math.ts';
 import type { VSample, Vector } from './values.ts';
@@ -39,6 +39,22 @@ export function aggregateStep(e: Aggregate, vec: Vector, param: number | string 
     g.samples.push(s);
   }
   const out: Vector = [];
+  if (e.op === 'count_values') {
+    // Prometheus counts per output label set (group labels plus the value
+    // label), so groups that become equal once the label is set are merged.
+    const counts = new Map<string, { labels: Labels; v: number }>();
+    for (const g of groups.values()) {
+      for (const s of g.samples) {
+        const labels = { ...g.labels, [param as string]: formatValue(s.v) };
+        const key = labelsKey(labels);
+        const c = counts.get(key);
+        if (c) c.v++;
+        else counts.set(key, { labels, v: 1 });
+      }
+    }
+    for (const c of counts.values()) out.push(c);
+    return out;
+  }
   for (const g of groups.values()) {
     const values = g.samples.map((s) => s.v);
     switch (e.op) {
@@ -81,15 +97,6 @@ export function aggregateStep(e: Aggregate, vec: Vector, param: number | string 
         out.push(...sorted.slice(0, k));
         break;
       }
-      case 'count_values': {
-        const counts = new Map<string, number>();
-        for (const v of values) {
-          const s = formatValue(v);
-          counts.set(s, (counts.get(s) ?? 0) + 1);
-        }
-        for (const [value, count] of counts) out.push({ labels: { ...g.labels, [param as string]: value }, v: count });
-        break;
-      }
       case 'limit_ratio':
         execError('limit_ratio is not supported yet');
     }
@@ -102,6 +109,9 @@ export function checkAggregateParam(e: Aggregate, param: number | string | undef
     execError(`invalid label name "${String(param)}"`);
   }
   if ((e.op === 'topk' || e.op === 'bottomk' || e.op === 'limitk') && typeof param === 'number' && Number.isNaN(param)) {
-    execError(`Parameter value is NaN for ${e.op}`);
+    execError('Parameter value is NaN');
+  }
+  if (e.op === 'limit_ratio' && typeof param === 'number' && Number.isNaN(param)) {
+    execError('Ratio value is NaN');
   }
 }

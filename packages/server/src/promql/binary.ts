@@ -5,7 +5,7 @@
  */
 import type { Binary, BinaryOp, VectorMatching } from './ast.ts';
 import { COMPARISON_OPS } from './ast.ts';
-import { formatLabels, keyOn, keyWithout, labelsKey, type Labels } from './labels.ts';
+import { compareLabels, formatLabels, keyOn, keyWithout, labelsKey, type Labels } from './labels.ts';
 import { goPow } from './math.ts';
 import type { VSample, Vector } from './values.ts';
 import { execError } from './values.ts';
@@ -104,6 +104,11 @@ function resultLabels(l: Labels, r: Labels, m: VectorMatching): Labels {
   return out;
 }
 
+/** Labels as Go's labels.Labels.String() prints them: all labels, sorted, in braces. */
+function goLabelsString(labels: Labels): string {
+  return `{${Object.keys(labels).sort().map((k) => `${k}=${JSON.stringify(labels[k])}`).join(', ')}}`;
+}
+
 function matchedLabelsText(labels: Labels, m: VectorMatching): string {
   const out: Labels = {};
   for (const n of Object.keys(labels)) {
@@ -124,7 +129,7 @@ export function vectorVector(e: Binary, lhsIn: Vector, rhsIn: Vector, sig: SigFn
     if (dup) {
       execError(
         `found duplicate series for the match group ${matchedLabelsText(rs.labels, m)} on the ${swap ? 'left' : 'right'} hand-side of the operation: ` +
-          `[${formatLabels(rs.labels)}, ${formatLabels(dup.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
+          `[${[rs.labels, dup.labels].sort(compareLabels).map(goLabelsString).join(', ')}];many-to-many matching not allowed: matching labels must be unique on one side`,
       );
     }
     right.set(k, rs);

@@ -39,7 +39,7 @@ export const FUNCTION_TYPES: Record<string, FunctionType> = {
   clamp_min: v('vector', 'scalar'),
   day_of_month: DATE, day_of_week: DATE, day_of_year: DATE, days_in_month: DATE,
   hour: DATE, minute: DATE, month: DATE, year: DATE,
-  label_join: { args: ['vector', 'string', 'string', 'string'], returns: 'vector', variadic: true },
+  label_join: { args: ['vector', 'string', 'string', 'string'], returns: 'vector', variadic: true, optional: 1 },
   label_replace: v('vector', 'string', 'string', 'string', 'string'),
   round: { args: ['vector', 'scalar'], returns: 'vector', optional: 1 },
   sort_by_label: { args: ['vector', 'string'], returns: 'vector', variadic: true, optional: 1 },

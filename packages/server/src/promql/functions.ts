@@ -70,6 +70,8 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
       type: 'vector',
       steps: vec.map((samples, i) => {
         const p = params.map((x) => x[i]);
+        // clamp with min > max gives an empty vector, as in Prometheus.
+        if (f === 'clamp' && p[0] > p[1]) return [];
         return samples.map((s) => ({ labels: s.labels, v: sampleFn(s.v, p), drop: true }));
       }),
     };
