@@ -73,41 +73,38 @@ class BitWriter {
   }
 }
 
-class BitReader {
-  private pos = 0;
-  private readonly end: number;
-  constructor(private readonly buf: Uint8Array) {
-    this.end = buf.length * 8;
-  }
+/**
+ * Decoding reads the stream as big-endian 32-bit words (copied into a scratch
+ * array padded with zero words), so any n ≤ 32 bits is at most two word reads
+ * and a shift, instead of a loop per byte.
+ */
+let words = new Uint32Array(64);
 
-  /** Reads n bits (n ≤ 32) as an unsigned number. */
-  read(n: number): number {
-    if (this.pos + n > this.end) throw new Error(`chunk truncated at bit ${this.pos}`);
-    let out = 0;
-    let pos = this.pos;
-    while (n > 0) {
-      const avail = 8 - (pos & 7);
-      const take = avail < n ? avail : n;
-      const chunk = (this.buf[pos >>> 3] >>> (avail - take)) & ((1 << take) - 1);
-      out = out * (1 << take) + chunk;
-      n -= take;
-      pos += take;
-    }
-    this.pos = pos;
-    return out;
+function loadWords(data: Uint8Array): void {
+  const n = data.length;
+  const need = (n >>> 2) + 2;
+  if (words.length < need) words = new Uint32Array(Math.max(need, words.length * 2));
+  const full = n & ~3;
+  let w = 0;
+  for (let i = 0; i < full; i += 4) {
+    words[w++] = ((data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3]) >>> 0;
   }
-
-  int64(): number {
-    const hi = this.read(32) | 0;
-    const lo = this.read(32);
-    return hi * TWO32 + lo;
-  }
+  let last = 0;
+  for (let i = full, shift = 24; i < n; i++, shift -= 8) last |= data[i] << shift;
+  words[w++] = last >>> 0;
+  words[w] = 0;
 }
 
-function signed(raw: number, bits: number): number {
-  // As Prometheus: the range is -(2^(bits-1) - 1) .. 2^(bits-1), so only
-  // values above half the range are negative (two's complement in `bits`).
-  return raw > 2 ** (bits - 1) ? raw - 2 ** bits : raw;
+/** The n bits (1 ≤ n ≤ 32) at bit position pos of `words`, unsigned. */
+function bitsAt(pos: number, n: number): number {
+  const i = pos >>> 5;
+  const off = pos & 31;
+  const head = off === 0 ? words[i] : ((words[i] << off) | (words[i + 1] >>> (32 - off))) >>> 0;
+  return n === 32 ? head : head >>> (32 - n);
+}
+
+function truncated(pos: number): never {
+  throw new Error(`chunk truncated at bit ${pos}`);
 }
 
 function clz64(hi: number, lo: number): number {
@@ -230,57 +227,99 @@ export function decodeChunk(
   maxT = Infinity,
 ): Sample[] {
   if (count === 0) return out;
-  const r = new BitReader(data);
-  let t = r.int64();
-  let hi = r.read(32);
-  let lo = r.read(32);
+  loadWords(data);
+  const end = data.length * 8;
+  if (end < 128) truncated(end < 64 ? 0 : 64);
+  let t = (bitsAt(0, 32) | 0) * TWO32 + bitsAt(32, 32);
+  let hi = bitsAt(64, 32);
+  let lo = bitsAt(96, 32);
+  let pos = 128;
   let delta = 0;
   let leading = 0;
   let trailing = 0;
-  const emit = (): void => {
-    if (t < minT || t > maxT) return;
+  if (t >= minT && t <= maxT) {
     u32[HI] = hi;
     u32[LO] = lo;
     out.push({ t, v: f64[0] });
-  };
-  emit();
+  }
   for (let i = 1; i < count; i++) {
-    let dod: number;
-    if (r.read(1) === 0) dod = 0;
-    else if (r.read(1) === 0) dod = signed(r.read(14), 14);
-    else if (r.read(1) === 0) dod = signed(r.read(17), 17);
-    else if (r.read(1) === 0) dod = signed(r.read(20), 20);
-    else dod = r.int64();
-    delta += dod;
+    // Timestamp: the prefix is the count of leading 1 bits (at most 4).
+    if (pos + 1 > end) truncated(pos);
+    const peek = bitsAt(pos, 32);
+    if (peek >>> 31 === 0) {
+      pos += 1;
+    } else {
+      const ones = Math.clz32(~peek);
+      let dod: number;
+      if (ones === 1) {
+        if (pos + 16 > end) truncated(pos + 2);
+        const raw = (peek >>> 16) & 0x3fff;
+        dod = raw > 8192 ? raw - 16384 : raw;
+        pos += 16;
+      } else if (ones === 2) {
+        if (pos + 20 > end) truncated(pos + 3);
+        const raw = (peek >>> 12) & 0x1ffff;
+        dod = raw > 65536 ? raw - 131072 : raw;
+        pos += 20;
+      } else if (ones === 3) {
+        if (pos + 24 > end) truncated(pos + 4);
+        const raw = (peek >>> 8) & 0xfffff;
+        dod = raw > 524288 ? raw - 1048576 : raw;
+        pos += 24;
+      } else {
+        if (pos + 68 > end) truncated(pos + 4);
+        dod = (bitsAt(pos + 4, 32) | 0) * TWO32 + bitsAt(pos + 36, 32);
+        pos += 68;
+      }
+      delta += dod;
+    }
     t += delta;
-    if (r.read(1) === 1) {
-      if (r.read(1) === 1) {
-        leading = r.read(5);
-        let n = r.read(6);
+    // Value.
+    if (pos + 1 > end) truncated(pos);
+    const vpeek = bitsAt(pos, 32);
+    if (vpeek >>> 31 === 0) {
+      pos += 1;
+    } else {
+      if (pos + 2 > end) truncated(pos + 1);
+      if ((vpeek >>> 30) & 1) {
+        if (pos + 13 > end) truncated(pos + 2);
+        leading = (vpeek >>> 25) & 31;
+        let n = (vpeek >>> 19) & 63;
         if (n === 0) n = 64;
         trailing = 64 - leading - n;
+        pos += 13;
+      } else {
+        pos += 2;
       }
       const n = 64 - leading - trailing;
+      if (pos + n > end) truncated(pos);
       let xh: number;
       let xl: number;
       if (n > 32) {
-        xh = r.read(n - 32);
-        xl = r.read(32);
+        xh = bitsAt(pos, n - 32);
+        xl = bitsAt(pos + n - 32, 32);
       } else {
         xh = 0;
-        xl = r.read(n);
+        xl = bitsAt(pos, n);
       }
+      pos += n;
       // Shift the n bits back left by `trailing`.
-      let sh: number;
-      let sl: number;
-      if (trailing === 0) [sh, sl] = [xh, xl];
-      else if (trailing >= 32) [sh, sl] = [(xl << (trailing - 32)) >>> 0, 0];
-      else [sh, sl] = [((xh << trailing) | (xl >>> (32 - trailing))) >>> 0, (xl << trailing) >>> 0];
-      hi = (hi ^ sh) >>> 0;
-      lo = (lo ^ sl) >>> 0;
+      if (trailing === 0) {
+        hi = (hi ^ xh) >>> 0;
+        lo = (lo ^ xl) >>> 0;
+      } else if (trailing >= 32) {
+        hi = (hi ^ (xl << (trailing - 32))) >>> 0;
+      } else {
+        hi = (hi ^ ((xh << trailing) | (xl >>> (32 - trailing)))) >>> 0;
+        lo = (lo ^ (xl << trailing)) >>> 0;
+      }
     }
     if (t > maxT) break;
-    emit();
+    if (t >= minT) {
+      u32[HI] = hi;
+      u32[LO] = lo;
+      out.push({ t, v: f64[0] });
+    }
   }
   return out;
 }

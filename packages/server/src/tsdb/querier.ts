@@ -48,13 +48,14 @@ export class TsdbQuerier implements SeriesQuerier {
     if (series.size === 0) return [];
     const chunks = new Map<number, ChunkRow[]>();
     for (const id of series.keys()) chunks.set(id, []);
+    // One statement per day file for all series (ids sorted, so the index is walked in order).
+    const ids = idList(series.keys());
     for (const db of this.dayFiles(startMs, endMs)) {
-      const stmt = db.prepare<[number, number, number], ChunkRow>(
-        'SELECT series_id, min_t, max_t, count, data FROM chunks WHERE series_id = ? AND min_t <= ? AND max_t >= ? ORDER BY min_t',
+      const stmt = db.prepare<[string, number, number], ChunkRow>(
+        `SELECT series_id, min_t, max_t, count, data FROM chunks
+          WHERE series_id IN (SELECT value FROM json_each(?)) AND min_t <= ? AND max_t >= ?`,
       );
-      for (const id of series.keys()) {
-        for (const row of stmt.iterate(id, endMs, startMs)) chunks.get(id)!.push(row);
-      }
+      for (const row of stmt.iterate(ids, endMs, startMs)) chunks.get(row.series_id)?.push(row);
     }
     const out: Series[] = [];
     for (const [id, labels] of series) {
@@ -103,10 +104,11 @@ export class TsdbQuerier implements SeriesQuerier {
     const found = new Set<number>();
     for (const id of head.keys()) if (series.has(id)) found.add(id);
     for (const db of this.dayFiles(startMs, endMs)) {
-      const stmt = db.prepare<[number, number], { series_id: number }>(
-        'SELECT DISTINCT series_id FROM chunks WHERE min_t <= ? AND max_t >= ?',
+      const stmt = db.prepare<[{ start: number; end: number }], { series_id: number }>(
+        // The (series_id, min_t) index covers this except for chunks starting before the range.
+        'SELECT DISTINCT series_id FROM chunks WHERE min_t <= @end AND (min_t >= @start OR max_t >= @start)',
       );
-      for (const row of stmt.iterate(endMs, startMs)) if (series.has(row.series_id)) found.add(row.series_id);
+      for (const row of stmt.iterate({ start: startMs, end: endMs })) if (series.has(row.series_id)) found.add(row.series_id);
     }
     return [...found].map((id) => series.get(id)!);
   }
@@ -123,14 +125,12 @@ export class TsdbQuerier implements SeriesQuerier {
     return db.transaction(() => {
       const series = this.match(db, matchers);
       const head = new Map<number, ChunkRow>();
-      const stmt = db.prepare<[number, number, number], ChunkRow>(
+      if (series.size === 0) return { series, head };
+      const stmt = db.prepare<[string, number, number], ChunkRow>(
         `SELECT series_id, min_t, max_t, count, ${withData ? 'data' : "x'' AS data"} FROM head_chunks
-          WHERE series_id = ? AND min_t <= ? AND max_t >= ?`,
+          WHERE series_id IN (SELECT value FROM json_each(?)) AND min_t <= ? AND max_t >= ?`,
       );
-      for (const id of series.keys()) {
-        const row = stmt.get(id, endMs, startMs);
-        if (row !== undefined) head.set(id, row);
-      }
+      for (const row of stmt.iterate(idList(series.keys()), endMs, startMs)) head.set(row.series_id, row);
       return { series, head };
     })();
   }
@@ -172,12 +172,14 @@ export class TsdbQuerier implements SeriesQuerier {
       }
       return out;
     }
-    const one = db.prepare<[number, string], { labels: string }>('SELECT labels FROM series WHERE id = ? AND tenant = ?');
-    for (const id of [...candidates].sort((a, b) => a - b)) {
-      const row = one.get(id, this.tenant);
-      if (row === undefined) continue;
+    const some = db.prepare<[string, string], { id: number; labels: string }>(
+      'SELECT id, labels FROM series WHERE id IN (SELECT value FROM json_each(?)) AND tenant = ?',
+    );
+    const found: { id: number; labels: string }[] = some.all(idList(candidates), this.tenant);
+    found.sort((a, b) => a.id - b.id);
+    for (const row of found) {
       const labels = JSON.parse(row.labels) as SeriesLabels;
-      if (test(labels)) out.set(id, labels);
+      if (test(labels)) out.set(row.id, labels);
     }
     return out;
   }
@@ -227,4 +229,9 @@ export class TsdbQuerier implements SeriesQuerier {
     }
     return out;
   }
+}
+
+/** Series ids as a sorted JSON array, for `IN (SELECT value FROM json_each(?))`. */
+function idList(ids: Iterable<number>): string {
+  return JSON.stringify([...ids].sort((a, b) => a - b));
 }

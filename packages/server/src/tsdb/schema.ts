@@ -35,8 +35,13 @@ CREATE TABLE IF NOT EXISTS head_chunks (
 `;
 
 // A rowid table: chunks are appended in roughly time order, so pages fill
-// completely; the unique index finds a series' chunks and makes re-flushing
-// a chunk after a crash a no-op (INSERT OR IGNORE).
+// completely (a WITHOUT ROWID table keyed by series would take inserts all
+// over the tree and leave pages about a third empty). The unique index finds
+// a series' chunks and makes re-flushing a chunk after a crash a no-op
+// (INSERT OR IGNORE); (series_id, min_t) is unique since a series' samples
+// are strictly increasing, so max_t is not indexed (the querier filters on
+// it from the row). Files made with the older (series_id, min_t, max_t)
+// index keep it and read the same.
 export const chunkSchema = `
 CREATE TABLE IF NOT EXISTS chunks (
   series_id INTEGER NOT NULL,
@@ -45,7 +50,7 @@ CREATE TABLE IF NOT EXISTS chunks (
   count INTEGER NOT NULL,
   data BLOB NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS chunks_series ON chunks (series_id, min_t, max_t);
+CREATE UNIQUE INDEX IF NOT EXISTS chunks_series ON chunks (series_id, min_t);
 `;
 
 /** The same connection settings as the log store: WAL, one writer, mapped reads. */
