@@ -1,6 +1,6 @@
 /** What an operator relies on: /health, /metrics, Vigil's own logs in its store, the CLI. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -111,4 +111,10 @@ test('the tail WebSocket sends new matching lines as they arrive', async () => {
   assert.equal(frame.streams.length, 1);
   assert.equal(frame.streams[0].stream.service, 'tail-test');
   assert.deepEqual(frame.streams[0].values.map((v: string[]) => JSON.parse(v[1]).msg), ['payment declined']);
+});
+
+test("promtool check metrics accepts Vigil's own /metrics", async () => {
+  const text = await (await fetch(`${vigil.url}/metrics`)).text();
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
 });
