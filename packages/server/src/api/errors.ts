@@ -21,3 +21,13 @@ export const ingestRoutes = new Set([
   '/otlp/v1/logs',
   '/api/v1/write',
 ]);
+
+/** google.rpc.Code for an HTTP status, as the OTLP/HTTP spec pairs them. */
+export function grpcCode(status: number): number {
+  if (status === 400) return 3; // INVALID_ARGUMENT
+  if (status === 413) return 11; // OUT_OF_RANGE
+  if (status === 415) return 3;
+  if (status === 429) return 8; // RESOURCE_EXHAUSTED
+  if (status === 503) return 14; // UNAVAILABLE
+  return 13; // INTERNAL
+}

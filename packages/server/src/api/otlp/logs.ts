@@ -13,7 +13,7 @@ import {
 } from '../../ingest/otlp/index.ts';
 import { VigilError } from '../../errors.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
-import { toVigilError } from '../errors.ts';
+import { grpcCode, toVigilError } from '../errors.ts';
 import { tenantOf } from '../tenant.ts';
 
 export interface OtlpDeps {
@@ -61,14 +61,4 @@ export function registerOtlpLogs(app: FastifyInstance, deps: OtlpDeps): void {
     scope.post('/v1/logs', handler);
     scope.post('/otlp/v1/logs', handler);
   });
-}
-
-/** google.rpc.Code for an HTTP status, as the OTLP/HTTP spec pairs them. */
-function grpcCode(status: number): number {
-  if (status === 400) return 3; // INVALID_ARGUMENT
-  if (status === 413) return 11; // OUT_OF_RANGE
-  if (status === 415) return 3;
-  if (status === 429) return 8; // RESOURCE_EXHAUSTED
-  if (status === 503) return 14; // UNAVAILABLE
-  return 13; // INTERNAL
 }

@@ -12,7 +12,7 @@ import { encodeOtlpLogsResponse, encodeRpcStatus, otlpEncodingOf } from '../../i
 import { VigilError } from '../../errors.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import { TsdbAppendError, type SampleAppender, type Series } from '../../tsdb/index.ts';
-import { toVigilError } from '../errors.ts';
+import { grpcCode, toVigilError } from '../errors.ts';
 import { tenantOf } from '../tenant.ts';
 
 export interface MetricsWriteDeps {
@@ -59,7 +59,7 @@ export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDep
       const err = toVigilError(raw, deps.maxBodyBytes);
       deps.metrics.ingestRejected.inc({ protocol: 'otlp_metrics', reason: err.code });
       const contentType = (request.headers['content-type'] ?? '').includes('json') ? 'application/json' : 'application/x-protobuf';
-      reply.code(err.status).type(contentType).send(encodeRpcStatus(err.status === 413 ? 11 : 3, err.message, contentType));
+      reply.code(err.status).type(contentType).send(encodeRpcStatus(grpcCode(err.status), err.message, contentType));
     });
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const encoding = otlpEncodingOf(request.headers['content-type']);
