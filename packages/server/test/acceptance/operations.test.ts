@@ -1,6 +1,6 @@
 /** What an operator relies on: /health, /metrics, Vigil's own logs in its store, the CLI. */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -117,4 +117,17 @@ test("promtool check metrics accepts Vigil's own /metrics", async () => {
   const text = await (await fetch(`${vigil.url}/metrics`)).text();
   const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+});
+
+test('vigil logs tail prints new lines as they arrive', async (t) => {
+  const tail = spawn(process.execPath, [bin, 'logs', 'tail', '{service="cli-tail"}', '--url', vigil.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => tail.kill('SIGKILL'));
+  let output = '';
+  tail.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // the tail is live once a line pushed after connecting shows up
+  await eventually(async () => {
+    await fetch(`${vigil.url}/vigil/api/v1/logs?service=cli-tail`, { method: 'POST', body: '{"msg":"cron job finished"}\n' });
+    assert.match(output, /cron job finished/);
+  }, 10_000);
+  assert.match(output, /"service":"cli-tail"/);
 });
