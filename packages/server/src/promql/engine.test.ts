@@ -50,3 +50,15 @@ test('numbers are formatted as Go does', () => {
   assert.equal(formatValue(NaN), 'NaN');
   assert.equal(formatValue(0.1), '0.1');
 });
+
+test('annotations: warnings and infos with the position of the sub-expression', () => {
+  const q = querier();
+  const rate = evalInstant('sum(rate(up[5m]))', q, 60_000);
+  assert.deepEqual(rate.warnings, []);
+  assert.deepEqual(rate.infos, ['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "up" (1:10)']);
+  assert.deepEqual(evalInstant('quantile(2, up)', q, 0).warnings, ['PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)']);
+  const sorted = evalRange('sort(up)', q, 0, 60_000, 30_000);
+  assert.deepEqual(sorted.warnings, ['PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)']);
+  assert.deepEqual(evalInstant('sort(up)', q, 0).warnings, []);
+  assert.deepEqual(evalInstant('histogram_quantile(0.5, up)', q, 0).warnings.length, 1);
+});

@@ -9,7 +9,7 @@ import { evaluate } from './evaluate.ts';
 import { compareLabels, formatLabels, labelsKey, withoutName, type Labels } from './labels.ts';
 import { parsePromql } from './parse.ts';
 import { toSeries } from './selectors.ts';
-import { SampleBudget, execError, type EvalContext, type RangeSeries, type Vector } from './values.ts';
+import { Annotations, SampleBudget, execError, type EvalContext, type RangeSeries, type Vector } from './values.ts';
 
 export interface EvalOptions {
   /** How far back an instant selector looks for a sample, ms. Default 5m. */
@@ -31,12 +31,16 @@ export type QueryResult =
   | { resultType: 'string'; result: { t: number; v: string } }
   | { resultType: 'matrix'; result: MatrixSeries[] };
 
+/** Warnings and infos raised while evaluating, as `PromQL warning: <text> (L:C)` strings. */
+export interface QueryAnnotations { warnings: string[]; infos: string[] }
+
 function context(querier: SeriesQuerier, times: number[], start: number, end: number, o: EvalOptions): EvalContext {
   return {
     querier, times, queryStart: start, queryEnd: end,
     lookbackMs: o.lookbackDeltaMs ?? 300_000,
     subqueryStepMs: o.subqueryStepMs ?? 60_000,
     budget: new SampleBudget(o.maxSamples ?? 50_000_000, o.deadline ?? Infinity),
+    annotations: new Annotations(),
   };
 }
 
@@ -52,17 +56,20 @@ function finishVector(vec: Vector): Vector {
   });
 }
 
-export function evalInstant(query: string | Expr, querier: SeriesQuerier, timeMs: number, options: EvalOptions = {}): QueryResult {
+export function evalInstant(
+  query: string | Expr, querier: SeriesQuerier, timeMs: number, options: EvalOptions = {},
+): QueryResult & QueryAnnotations {
   const expr = typeof query === 'string' ? parsePromql(query) : query;
   const ctx = context(querier, [timeMs], timeMs, timeMs, options);
   const value = evaluate(expr, ctx);
+  const annos = ctx.annotations!.format(typeof query === 'string' ? query : undefined);
   switch (value.type) {
-    case 'scalar': return { resultType: 'scalar', result: { t: timeMs, v: value.v[0] } };
-    case 'string': return { resultType: 'string', result: { t: timeMs, v: value.s } };
+    case 'scalar': return { resultType: 'scalar', result: { t: timeMs, v: value.v[0] }, ...annos };
+    case 'string': return { resultType: 'string', result: { t: timeMs, v: value.s }, ...annos };
     case 'vector':
-      return { resultType: 'vector', result: finishVector(value.steps[0]).map((s) => ({ metric: s.labels, t: timeMs, v: s.v })) };
+      return { resultType: 'vector', result: finishVector(value.steps[0]).map((s) => ({ metric: s.labels, t: timeMs, v: s.v })), ...annos };
     case 'matrix':
-      return { resultType: 'matrix', result: finishMatrix(value.series) };
+      return { resultType: 'matrix', result: finishMatrix(value.series), ...annos };
   }
 }
 
@@ -79,16 +86,17 @@ function finishMatrix(series: RangeSeries[]): MatrixSeries[] {
 
 export function evalRange(
   query: string | Expr, querier: SeriesQuerier, startMs: number, endMs: number, stepMs: number, options: EvalOptions = {},
-): { resultType: 'matrix'; result: MatrixSeries[] } {
+): { resultType: 'matrix'; result: MatrixSeries[] } & QueryAnnotations {
   const expr = typeof query === 'string' ? parsePromql(query) : query;
   if (!(stepMs > 0)) execError(`zero or negative query resolution step widths are not accepted. Try a positive integer`);
   if (endMs < startMs) execError('end timestamp must not be before start time');
   const times: number[] = [];
   for (let t = startMs; t <= endMs; t += stepMs) times.push(t);
-  const ctx = context(querier, times, startMs, endMs, options);
+  const ctx = { ...context(querier, times, startMs, endMs, options), rangeQuery: true };
   const value = evaluate(expr, ctx);
-  if (value.type === 'vector') return { resultType: 'matrix', result: finishRange(value.steps, times) };
-  if (value.type === 'scalar') return { resultType: 'matrix', result: finishMatrix(toSeries(value, times)) };
+  const annos = ctx.annotations!.format(typeof query === 'string' ? query : undefined);
+  if (value.type === 'vector') return { resultType: 'matrix', result: finishRange(value.steps, times), ...annos };
+  if (value.type === 'scalar') return { resultType: 'matrix', result: finishMatrix(toSeries(value, times)), ...annos };
   return execError(`invalid expression type "${value.type}" for range query, must be Scalar or instant Vector`);
 }
 

@@ -9,7 +9,7 @@ import { makeSignature, scalarBinary, setOperation, vectorScalar, vectorVector }
 import { evalCall } from './functions.ts';
 import { atTime, evalRangeArg, evalVectorSelector, slideWindows, toSeries } from './selectors.ts';
 import type { EvalContext, RangeSeries, Value, Vector } from './values.ts';
-import { scalarSteps } from './values.ts';
+import { invalidQuantile, scalarSteps } from './values.ts';
 
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   ctx.budget.checkDeadline();
@@ -55,6 +55,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       if (e.param) {
         const p = evaluate(e.param, ctx);
         params = p.type === 'scalar' ? [...p.v] : p.type === 'string' ? ctx.times.map(() => p.s) : [];
+        if (e.op === 'quantile') for (const q of params) invalidQuantile(ctx, q as number, e.param.pos);
       }
       const cache: GroupCache = new WeakMap();
       return {

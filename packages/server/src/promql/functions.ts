@@ -10,7 +10,8 @@ import { absentLabels, histogramQuantile, labelJoin, labelReplace, sortByLabel, 
 import { KEEPS_NAME, RANGE_FUNCTIONS, type Window } from './range-functions.ts';
 import { evalRangeArg, slideWindows } from './selectors.ts';
 import type { EvalContext, RangeSeries, Value, Vector } from './values.ts';
-import { scalarSteps } from './values.ts';
+import type { Labels } from './labels.ts';
+import { info, invalidQuantile, scalarSteps, warn } from './values.ts';
 
 export type Evaluate = (e: Expr, ctx: EvalContext) => Value;
 export type EvalSubquery = (e: Subquery, ctx: EvalContext) => RangeSeries[];
@@ -28,6 +29,21 @@ function stringArg(e: Expr, ctx: EvalContext, evaluate: Evaluate): string {
 function vectorArg(e: Expr, ctx: EvalContext, evaluate: Evaluate): Vector[] {
   const v = evaluate(e, ctx);
   return v.type === 'vector' ? v.steps : ctx.times.map(() => []);
+}
+
+const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
+
+/** Annotations of range functions, raised for a series whose window holds samples. */
+function rangeAnnotations(e: Call, labels: Labels, w: Window, ctx: EvalContext): void {
+  const f = e.func;
+  const arg = e.args.find((a) => a.kind === 'matrix-selector' || a.kind === 'subquery') ?? e;
+  if (f === 'rate' || f === 'increase' || f === 'irate') {
+    const name = labels.__name__;
+    if (name !== undefined && name !== '' && !COUNTER_SUFFIXES.some((x) => name.endsWith(x))) {
+      info(ctx, `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`, arg.pos);
+    }
+  }
+  if (f === 'quantile_over_time') invalidQuantile(ctx, w.params[0], e.args[0].pos);
 }
 
 export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub: EvalSubquery): Value {
@@ -54,6 +70,7 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
       w.end = arg.ends[i]; w.start = arg.ends[i] - arg.rangeMs;
       w.stepTime = ctx.times[i];
       if (params.length > 0) w.params = params.map((p) => p[i]);
+      if (hi > lo) rangeAnnotations(e, s.labels, w, ctx);
       const out = rangeFn(w);
       if (out !== undefined) steps[i].push({ labels: s.labels, v: out, drop: keep ? s.drop : true });
     }, ctx);
@@ -104,6 +121,13 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
     }
     case 'sort':
     case 'sort_desc':
+    case 'sort_by_label':
+    case 'sort_by_label_desc':
+      if (ctx.rangeQuery) warn(ctx, 'sort is ineffective for range queries since results are always ordered by labels', e.pos);
+  }
+  switch (f) {
+    case 'sort':
+    case 'sort_desc':
       return { type: 'vector', steps: vectorArg(e.args[0], ctx, evaluate).map((s) => sortByValue(s, f === 'sort_desc')) };
     case 'sort_by_label':
     case 'sort_by_label_desc': {
@@ -121,7 +145,13 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
     case 'histogram_quantile': {
       const q = scalarArg(e.args[0], ctx, evaluate);
       const vec = vectorArg(e.args[1], ctx, evaluate);
-      return { type: 'vector', steps: vec.map((s, i) => histogramQuantile(q[i], s)) };
+      for (const x of q) invalidQuantile(ctx, x, e.args[0].pos);
+      const bad = (name: string, le: string): void =>
+        warn(ctx, `bucket label "le" is missing or has a malformed value of ${JSON.stringify(le)} for metric name ${JSON.stringify(name)}`, e.args[1].pos);
+      const forced = (name: string): void => info(ctx,
+        `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${JSON.stringify(name)}`,
+        e.args[1].pos);
+      return { type: 'vector', steps: vec.map((s, i) => histogramQuantile(q[i], s, bad, forced)) };
     }
   }
   throw new Error(`function ${f} has no implementation`);

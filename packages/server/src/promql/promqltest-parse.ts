@@ -12,7 +12,21 @@ export type Command =
   | { kind: 'eval'; line: number; query: string; instantAt?: number; range?: { start: number; end: number; step: number };
       fail?: { msg?: string; regex?: string }; ordered: boolean; expectRangeVector?: { start: number; end: number; step: number };
       string?: string; scalar?: number; series: { labels: Labels; values: (number | undefined)[]; histogram: boolean }[];
-      warnOnly: boolean };
+      warnOnly: boolean; annotations: ExpectedAnnotations };
+
+/** One `expect warn`/`expect info` line: a bare line matches any message. */
+export interface AnnotationMatcher { msg?: string; regex?: string }
+
+/** §5.2/§5.3: `expect warn|info|no_warn|no_info` lines and the old `eval_warn`/`eval_info` forms. */
+export interface ExpectedAnnotations {
+  warn: AnnotationMatcher[];
+  info: AnnotationMatcher[];
+  noWarn: boolean;
+  noInfo: boolean;
+  /** `eval_warn` / `eval_info`: at least one of that kind. */
+  anyWarn: boolean;
+  anyInfo: boolean;
+}
 
 export function duration(text: string): number {
   if (text === '0') return 0;
@@ -151,8 +165,11 @@ export function parseScript(text: string): Command[] {
 }
 
 function parseEval(line: string, lineNo: number, body: string[]): Command {
-  const cmd: Extract<Command, { kind: 'eval' }> = { kind: 'eval', line: lineNo, query: '', ordered: false, series: [], warnOnly: false };
+  const annotations: ExpectedAnnotations = { warn: [], info: [], noWarn: false, noInfo: false, anyWarn: false, anyInfo: false };
+  const cmd: Extract<Command, { kind: 'eval' }> = { kind: 'eval', line: lineNo, query: '', ordered: false, series: [], warnOnly: false, annotations };
   const word = line.split(/\s+/)[0];
+  if (word === 'eval_warn') annotations.anyWarn = true;
+  if (word === 'eval_info') annotations.anyInfo = true;
   if (word === 'eval_fail') cmd.fail = {};
   if (word === 'eval_ordered') cmd.ordered = true;
   let m = /^\S+\s+instant\s+at\s+(\S+)\s+(.*)$/.exec(line);
@@ -179,6 +196,12 @@ function parseEval(line: string, lineNo: number, body: string[]): Command {
         continue;
       }
       if (words[1] === 'ordered') cmd.ordered = true;
+      if (words[1] === 'warn' || words[1] === 'info') {
+        const m = /^expect\s+\S+\s+(msg|regex):(.*)$/.exec(b);
+        annotations[words[1]].push(m ? { [m[1]]: m[2].trim() } : {});
+      }
+      if (words[1] === 'no_warn') annotations.noWarn = true;
+      if (words[1] === 'no_info') annotations.noInfo = true;
       if (words[1] === 'fail') {
         const msg = /^expect fail msg:(.*)$/.exec(b);
         const regex = /^expect fail regex:(.*)$/.exec(b);
@@ -198,6 +221,8 @@ function parseEval(line: string, lineNo: number, body: string[]): Command {
     cmd.series = cmd.series.filter((s) => JSON.stringify(sortKeys(s.labels)) !== JSON.stringify(sortKeys(labels)));
     cmd.series.push({ labels, values, histogram });
   }
+  if (annotations.warn.length > 0 && annotations.noWarn) throw new Error(`line ${lineNo}: expect warn and expect no_warn together`);
+  if (annotations.info.length > 0 && annotations.noInfo) throw new Error(`line ${lineNo}: expect info and expect no_info together`);
   return cmd;
 }
 

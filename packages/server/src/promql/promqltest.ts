@@ -1,16 +1,16 @@
 /**
  * Runs the upstream PromQL `.test` scripts (FORMAT.md) against Vigil's
- * engine: each eval becomes one case with a pass/fail and a reason. Not
- * checked: annotations (Vigil reports no warnings/infos, so `expect warn`
- * and `expect info` cases fail) and the @-invariance variants of §5.4;
- * the range-mode consistency check of §5.4 is made.
+ * engine: each eval becomes one case with a pass/fail and a reason.
+ * Annotations (`expect warn|info|no_warn|no_info`, `eval_warn|eval_info`) are
+ * checked as §5.3 says. Not checked: the @-invariance variants of §5.4; the
+ * range-mode consistency check of §5.4 is made (without annotations).
  */
 import { readFileSync } from 'node:fs';
 import { isStaleNaN } from '../tsdb/model.ts';
-import { evalInstant, evalRange, type QueryResult } from './engine.ts';
+import { evalInstant, evalRange, type QueryAnnotations, type QueryResult } from './engine.ts';
 import { compareLabels, formatLabels, labelsKey } from './labels.ts';
 import { MemoryQuerier } from './memory-querier.ts';
-import { parseScript, type Command } from './promqltest-parse.ts';
+import { parseScript, type AnnotationMatcher, type Command } from './promqltest-parse.ts';
 
 export interface CaseResult { line: number; query: string; ok: boolean; reason?: string }
 
@@ -56,7 +56,7 @@ export function runFile(path: string): CaseResult[] {
 const OPTS = { maxSamples: 10_000, lookbackDeltaMs: 300_000, subqueryStepMs: 60_000 };
 
 function runEval(cmd: EvalCmd, q: MemoryQuerier): string | undefined {
-  let result: QueryResult;
+  let result: QueryResult & QueryAnnotations;
   const at = cmd.expectRangeVector ? cmd.expectRangeVector.end : cmd.instantAt;
   try {
     result = cmd.range
@@ -70,6 +70,8 @@ function runEval(cmd: EvalCmd, q: MemoryQuerier): string | undefined {
     return undefined;
   }
   if (cmd.fail) return 'expected the query to fail';
+  const badAnnotations = checkAnnotations(cmd, result);
+  if (badAnnotations) return `annotations: ${badAnnotations}`;
   if (cmd.series.some((s) => s.histogram)) return 'expects native histograms';
   const bad = checkResult(cmd, result);
   if (bad || cmd.range || cmd.expectRangeVector || cmd.string !== undefined || cmd.ordered) return bad;
@@ -85,6 +87,30 @@ function runEval(cmd: EvalCmd, q: MemoryQuerier): string | undefined {
   const vec = r.result.flatMap((s) => s.points.filter((p) => p.t === t).map((p) => ({ metric: s.metric, t, v: p.v })));
   const bad2 = checkResult(cmd, { resultType: 'vector', result: vec });
   return bad2 ? `range mode: ${bad2}` : undefined;
+}
+
+function matches(m: AnnotationMatcher, text: string): boolean {
+  if (m.msg !== undefined) return text.trim() === m.msg;
+  if (m.regex !== undefined) return new RegExp(m.regex).test(text);
+  return true;
+}
+
+/** §5.3 step 2: every expected line matches some annotation and every annotation matches some line. */
+function checkKind(kind: string, want: AnnotationMatcher[], none: boolean, any: boolean, got: string[]): string | undefined {
+  if (none && got.length > 0) return `expected no ${kind}, got ${JSON.stringify(got)}`;
+  if ((any || want.length > 0) && got.length === 0) return `expected a ${kind}, got none`;
+  for (const m of want) {
+    if (!got.some((g) => matches(m, g))) return `no ${kind} matches ${m.msg ?? `/${m.regex}/`}, got ${JSON.stringify(got)}`;
+  }
+  if (want.length > 0) {
+    for (const g of got) if (!want.some((m) => matches(m, g))) return `unexpected ${kind} ${JSON.stringify(g)}`;
+  }
+  return undefined;
+}
+
+function checkAnnotations(cmd: EvalCmd, r: QueryAnnotations): string | undefined {
+  const a = cmd.annotations;
+  return checkKind('warning', a.warn, a.noWarn, a.anyWarn, r.warnings) ?? checkKind('info', a.info, a.noInfo, a.anyInfo, r.infos);
 }
 
 function checkResult(cmd: EvalCmd, r: QueryResult): string | undefined {

@@ -40,6 +40,57 @@ export interface EvalContext {
   queryEnd: number;
   subqueryStepMs: number;
   budget: SampleBudget;
+  /** Warnings and infos raised during evaluation (shared with subquery contexts). */
+  annotations?: Annotations;
+  /** True for a range query (evalRange), where sorting functions have no effect. */
+  rangeQuery?: boolean;
+}
+
+/** Prometheus-style annotations: text plus the byte offset of the sub-expression that raised it. */
+export class Annotations {
+  readonly items = new Map<string, { kind: 'warning' | 'info'; text: string; pos: number }>();
+  add(kind: 'warning' | 'info', text: string, pos: number): void {
+    const key = `${kind}\u0000${pos}\u0000${text}`;
+    if (!this.items.has(key)) this.items.set(key, { kind, text, pos });
+  }
+  /** `PromQL warning: <text> (L:C)` strings, positions 1-based in `query`. */
+  format(query: string | undefined): { warnings: string[]; infos: string[] } {
+    const warnings: string[] = [];
+    const infos: string[] = [];
+    for (const a of this.items.values()) {
+      let line = 1;
+      let col = a.pos + 1;
+      if (query !== undefined) {
+        const head = query.slice(0, a.pos);
+        const nl = head.lastIndexOf('\n');
+        line = head.split('\n').length;
+        col = Buffer.byteLength(head.slice(nl + 1)) + 1;
+      }
+      const s = `PromQL ${a.kind}: ${a.text} (${line}:${col})`;
+      (a.kind === 'warning' ? warnings : infos).push(s);
+    }
+    return { warnings, infos };
+  }
+}
+
+export function warn(ctx: EvalContext, text: string, pos: number): void {
+  ctx.annotations?.add('warning', text, pos);
+}
+
+export function info(ctx: EvalContext, text: string, pos: number): void {
+  ctx.annotations?.add('info', text, pos);
+}
+
+/** A float as Go's %g prints it (NaN, +Inf, -Inf, 1.1, 2). */
+export function goFloat(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+export function invalidQuantile(ctx: EvalContext, q: number, pos: number): void {
+  if (Number.isNaN(q) || q < 0 || q > 1) warn(ctx, `quantile value should be between 0 and 1, got ${goFloat(q)}`, pos);
 }
 
 /** Counts samples a query holds, failing it clearly past the limit. */

@@ -113,7 +113,8 @@ export function sortByLabel(vec: Vector, names: string[], desc: boolean): Vector
 
 interface Bucket { upper: number; count: number }
 
-function bucketQuantile(q: number, buckets: Bucket[]): number {
+/** `forced` is called when the counts had to be made monotonic (Prometheus then raises an info). */
+function bucketQuantile(q: number, buckets: Bucket[], forced?: () => void): number {
   if (Number.isNaN(q)) return NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
@@ -135,6 +136,7 @@ function bucketQuantile(q: number, buckets: Bucket[]): number {
     }
     if (cur < prev) {
       merged[i].count = prev;
+      forced?.();
       continue;
     }
     prev = cur;
@@ -160,11 +162,13 @@ function bucketQuantile(q: number, buckets: Bucket[]): number {
 
 const WITHOUT_LE = new Set(['le']);
 
-export function histogramQuantile(q: number, vec: Vector): Vector {
-  const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
+export function histogramQuantile(
+  q: number, vec: Vector, badLe?: (name: string, le: string) => void, forcedMonotonic?: (name: string) => void,
+): Vector {
+  const groups = new Map<string, { labels: Labels; name: string; buckets: Bucket[] }>();
   for (const s of vec) {
-    if (!Object.hasOwn(s.labels, 'le')) continue;
-    const upper = parseNumber(s.labels.le);
+    const upper = Object.hasOwn(s.labels, 'le') ? parseNumber(s.labels.le) : undefined;
+    if (upper === undefined) badLe?.(s.labels.__name__ ?? '', s.labels.le ?? '');
     if (upper === undefined || Number.isNaN(upper)) continue;
     const key = keyWithout(s.labels, WITHOUT_LE);
     let g = groups.get(key);
@@ -172,11 +176,15 @@ export function histogramQuantile(q: number, vec: Vector): Vector {
       const labels: Labels = { ...s.labels };
       delete labels.le;
       delete labels.__name__;
-      groups.set(key, (g = { labels, buckets: [] }));
+      groups.set(key, (g = { labels, name: s.labels.__name__ ?? '', buckets: [] }));
     }
     g.buckets.push({ upper, count: s.v });
   }
   const out: VSample[] = [];
-  for (const g of groups.values()) out.push({ labels: g.labels, v: bucketQuantile(q, g.buckets) });
+  for (const g of groups.values()) {
+    let forced = false;
+    out.push({ labels: g.labels, v: bucketQuantile(q, g.buckets, () => { forced = true; }) });
+    if (forced) forcedMonotonic?.(g.name);
+  }
   return out;
 }

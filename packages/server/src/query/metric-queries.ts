@@ -33,12 +33,12 @@ function deadline(timeoutMs: number | undefined): number | undefined {
 
 export function promQuery(querier: SeriesQuerier, q: PromInstantQuery): unknown {
   const result = evalInstant(q.query, querier, q.timeMs, { deadline: deadline(q.timeoutMs) });
-  return { status: 'success', data: formatPromApi(result) };
+  return { status: 'success', data: formatPromApi(result), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}), ...(result.infos.length > 0 ? { infos: result.infos } : {}) };
 }
 
 export function promQueryRange(querier: SeriesQuerier, q: PromRangeQuery): unknown {
   const result = evalRange(q.query, querier, q.startMs, q.endMs, q.stepMs, { deadline: deadline(q.timeoutMs) });
-  return { status: 'success', data: formatPromApi(result) };
+  return { status: 'success', data: formatPromApi(result), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}), ...(result.infos.length > 0 ? { infos: result.infos } : {}) };
 }
 
 export function promSeries(querier: SeriesQuerier, q: PromWindow): unknown {
