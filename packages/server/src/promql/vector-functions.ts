@@ -53,35 +53,35 @@ export function labelReplace(steps: Vector[], dst: string, repl: string, src: st
     throw new VigilError('VIGIL_ERR_PROMQL_EXECUTION', `invalid regular expression in label_replace(): ${pattern}`, { cause: err });
   }
   checkLabelName(dst, 'label_replace');
-  const cache = new WeakMap<Labels, Labels>();
-  const relabel = (labels: Labels): Labels => {
-    let out = cache.get(labels);
-    if (out) return out;
+  return relabelEach(steps, dst, (labels) => {
     re.lastIndex = 0;
     const m = re.exec(Object.hasOwn(labels, src) ? labels[src] : '');
-    out = labels;
-    if (m) {
-      const value = expand(repl, m);
-      out = { ...labels };
-      if (value === '') delete out[dst];
-      else out[dst] = value;
-    }
-    cache.set(labels, out);
-    return out;
-  };
-  return steps.map((vec) => vec.map((s) => ({ labels: relabel(s.labels), v: s.v, drop: dst === '__name__' ? false : s.drop })));
+    return m ? expand(repl, m) : undefined;
+  });
 }
 
 export function labelJoin(steps: Vector[], dst: string, sep: string, srcs: string[]): Vector[] {
   checkLabelName(dst, 'label_join');
+  return relabelEach(steps, dst, (labels) => srcs.map((n) => (Object.hasOwn(labels, n) ? labels[n] : '')).join(sep));
+}
+
+/**
+ * Sets `dst` to what `valueOf` gives (undefined: leave the labels alone; '':
+ * remove `dst`), once per distinct label object, since the same labels recur
+ * at every step of a range query.
+ */
+function relabelEach(steps: Vector[], dst: string, valueOf: (labels: Labels) => string | undefined): Vector[] {
   const cache = new WeakMap<Labels, Labels>();
   const relabel = (labels: Labels): Labels => {
     let out = cache.get(labels);
     if (out) return out;
-    const value = srcs.map((n) => (Object.hasOwn(labels, n) ? labels[n] : '')).join(sep);
-    out = { ...labels };
-    if (value === '') delete out[dst];
-    else out[dst] = value;
+    const value = valueOf(labels);
+    out = labels;
+    if (value !== undefined) {
+      out = { ...labels };
+      if (value === '') delete out[dst];
+      else out[dst] = value;
+    }
     cache.set(labels, out);
     return out;
   };
