@@ -5,35 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createLogger } from '@vigil/sdk';
 import { buildApp } from '../src/app.ts';
 import { startCalendar } from '../src/calendar.ts';
+// the server's acceptance helpers, as the SDK's end-to-end tests use them
+import { eventually, freePort, removeDir, tempDir } from '../../../packages/server/test/acceptance/vigil-process.ts';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
 
 test('Prometheus scrapes the app and promtool accepts its metrics', async (t) => {
   const calendar = await startCalendar(0, { minMs: 1, maxMs: 3, failureRate: 0 });
@@ -54,8 +36,8 @@ test('Prometheus scrapes the app and promtool accepts its metrics', async (t) =>
   const check = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
   assert.equal(check.status, 0, `promtool check metrics failed:\n${check.stdout}${check.stderr}`);
 
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-prometheus-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('vigil-prometheus-');
+  t.after(() => removeDir(dir));
   const target = new URL(base).host;
   writeFileSync(
     join(dir, 'prometheus.yml'),
@@ -78,7 +60,7 @@ test('Prometheus scrapes the app and promtool accepts its metrics', async (t) =>
     const result = await query('http_requests_total{job="telephony",route="/calls/:id"}');
     assert.equal(result.length, 1);
     return result[0];
-  });
+  }, 20_000);
   assert.deepEqual(
     { ...calls.metric },
     {

@@ -21,11 +21,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { removeDir, startVigil, tempDir } from '../test/acceptance/vigil-process.ts';
+import { freePort, removeDir, startVigil, tempDir } from '../test/acceptance/vigil-process.ts';
 import { buildRemoteWrite, JOBS, sendWorkload, type RemoteWriteWorkload } from './metrics-workload.ts';
 
 const { values: args } = parseArgs({
@@ -80,15 +79,6 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();

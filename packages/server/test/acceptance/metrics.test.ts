@@ -6,14 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { OTLPMetricExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OtlpProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { eventually, removeDir, startVigil, tempDir, type VigilProcess } from './vigil-process.ts';
+import { eventually, freePort, removeDir, startVigil, tempDir, type VigilProcess } from './vigil-process.ts';
 
 let vigil: VigilProcess;
 
@@ -35,14 +34,6 @@ async function promQuery(query: string, tenant?: string): Promise<{ metric: Reco
   return body.data.result;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('Vigil scrapes itself: up{job="vigil"} is 1 and its own counters are queryable', async () => {
   const up = await eventually(async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { createServer, type AddressInfo } from 'node:net';
 
 const bin = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url));
 
@@ -99,4 +100,15 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000)
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** A port on 127.0.0.1 that was free a moment ago, for peers (Prometheus, …) started by tests. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }
