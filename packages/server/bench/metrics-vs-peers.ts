@@ -19,12 +19,11 @@
  * names; PROMETHEUS_BIN / VICTORIA_METRICS_BIN override); exits 2 without
  * them. KEEP_DATA=1 keeps the data dirs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, removeDir, startVigil, tempDir } from '../test/acceptance/vigil-process.ts';
+import { benchDir, onPath, startPeer, startVigilServer, stopAll, type Server } from './peers.ts';
 import { buildRemoteWrite, JOBS, sendWorkload, type RemoteWriteWorkload } from './metrics-workload.ts';
 
 const { values: args } = parseArgs({
@@ -43,20 +42,7 @@ const SHARDS = Number(args.shards);
 const SAMPLES_PER_REQUEST = Number(args['samples-per-request']);
 const STEP_MS = 15_000;
 
-// ---- peers -------------------------------------------------------------
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+// ---- peers ----------------------------------------------------------
 
 const prometheusBin = process.env.PROMETHEUS_BIN ?? onPath('prometheus');
 const victoriaBin = process.env.VICTORIA_METRICS_BIN ?? onPath('victoria-metrics');
@@ -69,69 +55,8 @@ if (missing.length > 0) {
   process.exit(2);
 }
 
-interface Server {
-  name: 'vigil' | 'prometheus' | 'victoriametrics';
-  url: string;
-  pid: number;
-  /** The directory whose size is the store's bytes on disk. */
-  storeDir: string;
-  output: string[];
-  stop(): Promise<void>;
-}
-
-
-const children = new Set<ChildProcess>();
-const dirs = new Set<string>();
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** Starts a peer binary and waits for `readyPath` to answer 200. */
-async function startPeer(
-  name: 'prometheus' | 'victoriametrics',
-  bin: string,
-  argv: (port: number) => string[],
-  readyPath: string,
-  storeDir: string,
-): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(bin, argv(port), { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.splice(0, output.length - 200);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.join('')}`);
-    try {
-      if ((await fetch(url + readyPath)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${name} was not ready in 60 s:\n${output.join('')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { name, url, pid: child.pid!, storeDir, output, stop: () => stopChild(child) };
-}
-
 async function startPrometheus(): Promise<Server> {
-  const dir = tempDir('vigil-bench-prom-');
-  dirs.add(dir);
+  const dir = benchDir('vigil-bench-prom-');
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
   const data = join(dir, 'data');
@@ -151,8 +76,7 @@ async function startPrometheus(): Promise<Server> {
 }
 
 async function startVictoriaMetrics(): Promise<Server> {
-  const dir = tempDir('vigil-bench-vm-');
-  dirs.add(dir);
+  const dir = benchDir('vigil-bench-vm-');
   const data = join(dir, 'data');
   mkdirSync(data);
   return startPeer(
@@ -169,27 +93,6 @@ async function startVictoriaMetrics(): Promise<Server> {
     data,
   );
 }
-
-async function startVigilServer(): Promise<Server> {
-  const vigil = await startVigil();
-  dirs.add(vigil.dataDir);
-  children.add(vigil.child);
-  return {
-    name: 'vigil',
-    url: vigil.url,
-    pid: vigil.child.pid!,
-    storeDir: join(vigil.dataDir, 'metrics'),
-    output: vigil.output,
-    stop: () => stopChild(vigil.child),
-  };
-}
-
-// Whatever happens, no server outlives the bench.
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-  if (!process.env.KEEP_DATA) for (const dir of dirs) removeDir(dir);
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
 // ---- measurements ------------------------------------------------------
 
@@ -409,8 +312,7 @@ try {
   }
 } finally {
   await Promise.all(servers.map((s) => s.stop()));
-  // a peer that failed to start is in `children` but not in `servers`
-  await Promise.all([...children].map(stopChild));
-  if (process.env.KEEP_DATA) console.error(`data kept in ${[...dirs].join(' ')}`);
+  // a peer that failed to start is not in `servers`
+  await stopAll();
 }
 process.exit(failed ? 1 : 0);

@@ -32,6 +32,8 @@ const server = z
     data_dir: z.string().min(1).default('./data'),
     /** Largest request body accepted, after decompression too. */
     max_body_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+    /** How users reach Vigil: links in notifications and `$externalURL` in templates. Default: http://<listen>. */
+    external_url: z.url({ error: 'use an absolute URL, e.g. https://vigil.example.com' }).optional(),
   })
   .strict();
 
@@ -52,6 +54,8 @@ const retention = z
     standard: duration.prefault('30d'),
     security: duration.prefault('90d'),
     audit: duration.prefault('90d'),
+    /** The alert ledger: alert state changes, notifications, silences. */
+    alert_ledger: duration.prefault('90d'),
     /** How often the retention pass runs (it also runs at start). */
     interval: duration.prefault('1h'),
   })
@@ -94,6 +98,17 @@ const query = z
   })
   .strict();
 
+const rules = z
+  .object({
+    /** Load the built-in rule pack (rules/ in the repo) besides `rule_files`. */
+    pack: z.boolean().default(true),
+    /** The tenant whose data rules query and into which recording rules write. */
+    tenant: z.string().min(1).default('default'),
+    /** A firing alert is re-sent to the dispatcher at most this often (Prometheus' --rules.alert.resend-delay). */
+    resend_delay: duration.prefault('1m'),
+  })
+  .strict();
+
 const logging = z
   .object({
     level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -106,6 +121,13 @@ export const configSchema = z
   .object({
     // prometheus.yml's own keys, so a team's scrape section pastes in unchanged
     ...scrapeSectionShape,
+    /** prometheus.yml's rule_files: paths and globs, relative to this file. */
+    rule_files: z.array(z.string().min(1)).default([]),
+    /** An Alertmanager configuration (global, route, receivers, inhibit_rules, time_intervals, templates). */
+    alertmanager: z.record(z.string(), z.unknown()).optional(),
+    /** Or an existing alertmanager.yml, loaded unchanged (relative to this file). */
+    alertmanager_config_file: z.string().min(1).optional(),
+    rules: rules.prefault({}),
     server: server.prefault({}),
     limits: limits.prefault({}),
     retention: retention.prefault({}),

@@ -3,6 +3,7 @@ import type { SqliteLogReader } from '../store/sqlite/log-reader.ts';
 import type { SeriesQuerier } from '../tsdb/index.ts';
 import { labelNames, labelValues, queryInstant, queryRange, series } from './log-queries.ts';
 import { promLabelValues, promLabels, promQuery, promQueryRange, promSeries } from './metric-queries.ts';
+import { ruleInstant } from './rule-queries.ts';
 
 /** A tenant's view of the stores, built lazily inside the worker. */
 export interface QuerySources {
@@ -31,6 +32,7 @@ export const operations = {
   prom_series: onMetrics(promSeries),
   prom_labels: onMetrics(promLabels),
   prom_label_values: onMetrics(promLabelValues),
+  rule_instant: ruleInstant,
 };
 
 export type OperationName = keyof typeof operations;
