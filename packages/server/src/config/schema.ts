@@ -137,6 +137,11 @@ export const configSchema = z
     logging: logging.prefault({}),
   })
   .strict()
-  .superRefine((config, ctx) => checkScrapeSection({ global: config.global, scrape_configs: config.scrape_configs }, ctx));
+  .superRefine((config, ctx) => {
+    checkScrapeSection({ global: config.global, scrape_configs: config.scrape_configs }, ctx);
+    if (config.alertmanager !== undefined && config.alertmanager_config_file !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['alertmanager_config_file'], message: 'give either alertmanager or alertmanager_config_file, not both' });
+    }
+  });
 
 export type VigilConfig = z.output<typeof configSchema>;
