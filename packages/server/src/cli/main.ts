@@ -6,10 +6,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError, defaultConfig, loadConfigFile, type VigilConfig } from '../config/index.ts';
 import { startServer } from '../main.ts';
 import { logsQuery, logsTail } from './logs.ts';
+import { checkRules, testRules } from './rules.ts';
 
 const usage = `usage:
   vigil start [--config FILE] [--listen HOST:PORT] [--data-dir DIR]
   vigil check config FILE
+  vigil check rules FILE...
+  vigil test rules FILE...
   vigil logs query '<logql>' [--since 1h] [--limit N] [--output json|text] [--url URL] [--tenant T]
   vigil logs tail '<selector>' [--url URL] [--tenant T]`;
 
@@ -18,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'start') return await start(rest);
     if (command === 'check' && rest[0] === 'config') return checkConfig(rest.slice(1));
+    if (command === 'check' && rest[0] === 'rules') return checkRules(rest.slice(1));
+    if (command === 'test' && rest[0] === 'rules') return await testRules(rest.slice(1));
     if (command === 'logs' && rest[0] === 'query') return await logsQuery(rest.slice(1));
     if (command === 'logs' && rest[0] === 'tail') return await logsTail(rest.slice(1));
     if (command === undefined || command === 'help' || command === '--help') {

@@ -3,10 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { LogInput } from './log-input.ts';
-import type { SeriesInput } from './series-input.ts';
 
-export const packDir = dirname(fileURLToPath(import.meta.url));
+export const packDir = fileURLToPath(new URL('../../../../rules/', import.meta.url));
 export const testsDir = join(packDir, 'tests');
 export const runbookDir = join(packDir, '..', 'docs', 'runbooks');
 
@@ -44,8 +42,6 @@ export interface TestFile {
   tests: {
     interval?: string;
     external_url?: string;
-    input_series?: SeriesInput[];
-    input_logs?: LogInput[];
     alert_rule_test?: AlertTest[];
   }[];
 }

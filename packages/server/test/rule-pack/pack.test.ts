@@ -2,15 +2,15 @@
  * What promtool does not check about the pack: every alert is labelled,
  * annotated and linked to a runbook page that exists, is documented, and is
  * tested both firing and silent, and every query a runbook gives parses.
- * The tests themselves run in promtool (rules/test.sh) and on Vigil's
- * engines (rule-tests.test.ts).
+ * The tests themselves run in promtool and in `vigil test rules`
+ * (run-tests.test.ts).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseLogql } from '../packages/server/src/logql/index.ts';
-import { parsePromql } from '../packages/server/src/promql/index.ts';
+import { parseLogql } from '../../src/logql/index.ts';
+import { parsePromql } from '../../src/promql/index.ts';
 import { alertRules, isLogFile, packDir, ruleFiles, runbookDir, testedRuleFiles, testFiles, type Rule } from './pack-files.ts';
 
 const severities = ['critical', 'high', 'medium', 'low'];
