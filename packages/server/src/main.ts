@@ -1,12 +1,15 @@
 /**
- * Wiring only, in data-flow order: config → stores → ingest → query → API.
+ * Wiring only, in data-flow order: config → stores → ingest → query →
+ * alerting → API → scrape.
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createRedactor } from '@vigil/sdk/redact';
 import { buildApp } from './api/app.ts';
 import { systemClock, type Clock } from './clock.ts';
-import type { VigilConfig } from './config/index.ts';
+import { loadConfigFile, type VigilConfig } from './config/index.ts';
+import { Alerting } from './alerting/index.ts';
+import { openDatabase } from './store/sqlite/open.ts';
 import { LogIngester } from './ingest/log-ingester.ts';
 import { QueryWorkerPool } from './query/worker-pool.ts';
 import { startRetention } from './retention/scheduler.ts';
@@ -20,12 +23,18 @@ export interface StartOptions {
   clock?: Clock;
   /** Where Vigil's own JSON logs go (stdout by default). */
   stdout?: NodeJS.WritableStream;
+  /** The file the config came from: reloads re-read it, relative paths in it are relative to it. */
+  configPath?: string;
 }
 
 export interface RunningServer {
   url: string;
+  /** Re-reads the config file: rule files, the Alertmanager configuration and scrape configs. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
+
+const VERSION = '0.1.0';
 
 export async function startServer(config: VigilConfig, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
@@ -87,6 +96,28 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   // query
   const queries = new QueryWorkerPool(dataDir, config.query.workers, config.query.timeout);
 
+  // alerting: rules → dispatcher → notifications, beside silences and the ledger
+  const configDir = options.configPath ? dirname(resolve(options.configPath)) : process.cwd();
+  const alertingDb = openDatabase(join(dataDir, 'alerting.db'), '');
+  const alerting = new Alerting({
+    config,
+    configDir,
+    db: alertingDb,
+    clock,
+    queries,
+    appender: tsdb,
+    registry: metrics.registry,
+    logger,
+    externalURL: config.server.external_url ?? `http://${config.server.listen}`,
+  });
+  let scrapes: ScrapeManager | undefined;
+  const reload = async () => {
+    const next = options.configPath ? loadConfigFile(options.configPath) : config;
+    alerting.reload(next);
+    await scrapes?.reload(withSelfScrape(next, address));
+    logger.info({ event: 'config.reloaded' }, 'configuration reloaded');
+  };
+
   // API
   const app = await buildApp({
     logger,
@@ -99,33 +130,41 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     now: () => clock.now(),
     isReady: () => ready,
     isStoreWritable: () => store.isWritable(),
+    alerting,
+    reload,
+    startedAt: clock.now(),
+    version: VERSION,
   });
   const [host, port] = splitListen(config.server.listen);
   const address = await app.listen({ host, port });
 
   // scrape (Vigil scrapes itself unless a job is already called "vigil")
-  const scrapes = new ScrapeManager(withSelfScrape(config, address), {
+  scrapes = new ScrapeManager(withSelfScrape(config, address), {
     appender: tsdb,
     clock,
     failures: createScrapeFailuresCounter(metrics.registry),
     onFailure: ({ target, error }) => logger.warn({ event: 'scrape.failed', target, error }, 'scrape failed'),
   });
   scrapes.start();
+  alerting.start();
   ready = true;
   logger.info({ event: 'vigil.started', address, data_dir: dataDir }, 'Vigil is listening');
 
   return {
     url: address,
+    reload,
     async close() {
       ready = false;
       retention.stop();
       tsdbMaintenance.stop();
-      await scrapes.stop();
+      alerting.close();
+      await scrapes!.stop();
       await app.close();
       await queries.close();
       flush();
       store.close();
       tsdb.close();
+      alertingDb.close();
     },
   };
 }

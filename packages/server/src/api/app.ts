@@ -24,6 +24,11 @@ import { registerOtlpLogs } from './otlp/logs.ts';
 import { registerPromApi } from './prom-v1/routes.ts';
 import { registerMetricsWrite } from './prom-v1/write.ts';
 import type { SampleAppender } from '../tsdb/index.ts';
+import type { Alerting } from '../alerting/index.ts';
+import { registerAlertmanagerApi } from './alertmanager/index.ts';
+import { registerAlertingApi } from './native/alerting.ts';
+import { registerRulesApi } from './prom-v1/rules.ts';
+import { registerRunbooks } from './native/runbooks.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -36,6 +41,11 @@ export interface AppDeps {
   now: () => number;
   isReady: () => boolean;
   isStoreWritable: () => boolean;
+  alerting: Alerting;
+  /** Re-reads the configuration file and applies what can change while running. */
+  reload: () => Promise<void>;
+  startedAt: number;
+  version: string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -60,6 +70,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerJsonLines(app, { ...deps, nowMs: deps.now });
   registerMetricsWrite(app, deps);
   registerPromApi(app, { queries: deps.queries, now: deps.now });
+  registerRulesApi(app, { ruleGroups: () => deps.alerting.ruleGroups() });
+  registerAlertmanagerApi(app, {
+    core: deps.alerting.alertmanagerCore(),
+    silences: deps.alerting.silences,
+    now: deps.now,
+    startedAt: deps.startedAt,
+    version: deps.version,
+    maxBodyBytes: deps.maxBodyBytes,
+  });
+  registerAlertingApi(app, {
+    ledger: (filter) => deps.alerting.ledger.query(filter),
+    testAlert: (labels, annotations) => deps.alerting.testAlert(labels, annotations),
+    reload: deps.reload,
+  });
+  registerRunbooks(app);
   return app;
 }
 

@@ -61,12 +61,16 @@ async function start(args: string[]): Promise<number> {
     },
   });
   const config = withOverrides(values.config ? loadConfigFile(values.config) : defaultConfig(), values.listen, values['data-dir']);
-  const server = await startServer(config);
+  const server = await startServer(config, { configPath: values.config });
+  // SIGHUP reloads, as for Prometheus and Alertmanager; a bad file keeps the running configuration
+  const reload = () => server.reload().catch((err: Error) => console.error(`vigil: reload failed, keeping the running configuration:\n${err.message}`));
+  process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.off('SIGHUP', reload);
   await server.close();
   return 0;
 }

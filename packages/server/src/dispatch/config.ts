@@ -265,7 +265,6 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
 }
 
 /** One receiver "default" with no integrations, and the root route to it. */
-export const defaultAlertmanagerConfig: AlertmanagerConfig = parseAlertmanagerConfig({
-  route: { receiver: 'default' },
-  receivers: [{ name: 'default' }],
-});
+/** One receiver without integrations: alerts are grouped and visible, nothing is sent. */
+export const defaultAlertmanagerSource = { route: { receiver: 'default' }, receivers: [{ name: 'default' }] };
+export const defaultAlertmanagerConfig: AlertmanagerConfig = parseAlertmanagerConfig(defaultAlertmanagerSource);

@@ -22,6 +22,7 @@ export { isWithin, timeIntervalSchema, type IntRange, type MinuteRange, type Tim
 export {
   alertmanagerConfigSchema,
   defaultAlertmanagerConfig,
+  defaultAlertmanagerSource,
   loadAlertmanagerConfigFile,
   parseAlertmanagerConfig,
   type AlertmanagerConfig,
