@@ -74,15 +74,17 @@ export class Alerting {
       externalURL: deps.externalURL,
       onEvent: (event) => {
         if (event.kind !== 'notification') return;
-        const failed = event.results.some((r) => !r.ok);
+        // a receiver whose fallback delivered counts as partial: someone got it, not whom the route named
+        const delivered = event.results.filter((r) => r.ok).length;
+        const action = delivered === event.results.length ? 'sent' : delivered > 0 ? 'partial' : 'failed';
         this.ledger.record({
           at: event.at,
           kind: 'notification',
-          action: failed ? 'failed' : 'sent',
+          action,
           receiver: event.receiver,
           detail: { groupKey: event.groupKey, status: event.status, fingerprints: event.fingerprints, results: event.results },
         });
-        if (failed) logger.warn({ event: 'notification.failed', receiver: event.receiver, results: event.results }, 'notification failed');
+        if (action !== 'sent') logger.warn({ event: 'notification.failed', receiver: event.receiver, results: event.results }, 'notification failed');
       },
     });
     this.rules = new RuleManager({

@@ -13,4 +13,5 @@ export type { AlertState, RuleAlert } from './alerting-rule.ts';
 export { localQueryEngine } from './engine.ts';
 export type { RuleQueryEngine, RuleSink, VectorSample } from './engine.ts';
 export type { RuleStatus, AlertingRuleStatus, RecordingRuleStatus, AlertStatus, RuleGroupStatus, RuleHealth } from './status.ts';
-export { runRuleTests } from './unit-test/index.ts';
+export { runRuleTests, ruleTestFailures } from './unit-test/index.ts';
+export { parseTestFile, type TestFile } from './unit-test/test-file.ts';

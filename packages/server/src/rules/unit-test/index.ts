@@ -39,9 +39,18 @@ function loadGroups(paths: string[]): { groups: RuleGroupSpec[] } | { problems: 
 
 async function testFileFailures(path: string, warnings: string[]): Promise<string[]> {
   let file: TestFile;
-  let order: Map<string, number>;
   try {
     file = readTestFile(path);
+  } catch (err) {
+    return [(err as Error).message];
+  }
+  return ruleTestFailures(file, path, warnings);
+}
+
+/** The failures of an already-read test file (`vigil test alerting` reads the rule part of its own files). */
+export async function ruleTestFailures(file: TestFile, path: string, warnings: string[]): Promise<string[]> {
+  let order: Map<string, number>;
+  try {
     order = evaluationOrder(file);
   } catch (err) {
     return [(err as Error).message];

@@ -66,7 +66,11 @@ export type AlertTest = z.infer<typeof alertTest>;
 export type ExprTest = z.infer<typeof exprTest>;
 
 export function readTestFile(path: string): TestFile {
-  const raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
+  return parseTestFile(parseYaml(readFileSync(path, 'utf8')) ?? {});
+}
+
+/** Throws an Error listing every problem as `path: problem`. */
+export function parseTestFile(raw: unknown): TestFile {
   const parsed = testFile.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n'));
