@@ -7,12 +7,15 @@ import { ConfigError, defaultConfig, loadConfigFile, type VigilConfig } from '..
 import { startServer } from '../main.ts';
 import { logsQuery, logsTail } from './logs.ts';
 import { checkRules, testRules } from './rules.ts';
+import { alertTest } from './alert.ts';
 
 const usage = `usage:
   vigil start [--config FILE] [--listen HOST:PORT] [--data-dir DIR]
   vigil check config FILE
   vigil check rules FILE...
   vigil test rules FILE...
+  vigil test alerting FILE...
+  vigil alert test --labels name=value,... [--annotations name=value,...] [--url URL]
   vigil logs query '<logql>' [--since 1h] [--limit N] [--output json|text] [--url URL] [--tenant T]
   vigil logs tail '<selector>' [--url URL] [--tenant T]`;
 
@@ -23,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'check' && rest[0] === 'config') return checkConfig(rest.slice(1));
     if (command === 'check' && rest[0] === 'rules') return checkRules(rest.slice(1));
     if (command === 'test' && rest[0] === 'rules') return await testRules(rest.slice(1));
+    if (command === 'alert' && rest[0] === 'test') return await alertTest(rest.slice(1));
     if (command === 'logs' && rest[0] === 'query') return await logsQuery(rest.slice(1));
     if (command === 'logs' && rest[0] === 'tail') return await logsTail(rest.slice(1));
     if (command === undefined || command === 'help' || command === '--help') {

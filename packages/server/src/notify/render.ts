@@ -2,8 +2,7 @@
  * Runs the Go templates users put in integration fields, with the `define`s
  * of Alertmanager's `templates:` files available to `{{ template "x" . }}`.
  */
-import { alertmanagerTitle } from '../template/index.ts';
-import { parseTemplate, type Template } from '../template/index.ts';
+import { alertmanagerTitle, parseTemplate, type Template } from '../template/index.ts';
 import type { TemplateData } from './template-data.ts';
 
 /** Alertmanager's `title` differs from Prometheus' (it lower-cases the rest of each word). */
