@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, defaultConfig, loadConfigFile, type VigilConfig } from '../config/index.ts';
 import { startServer } from '../main.ts';
 import { logsQuery, logsTail } from './logs.ts';
-import { checkRules, testRules } from './rules.ts';
+import { checkRules, testAlerting, testRules } from './rules.ts';
 import { alertTest } from './alert.ts';
 
 const usage = `usage:
@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'check' && rest[0] === 'config') return checkConfig(rest.slice(1));
     if (command === 'check' && rest[0] === 'rules') return checkRules(rest.slice(1));
     if (command === 'test' && rest[0] === 'rules') return await testRules(rest.slice(1));
+    if (command === 'test' && rest[0] === 'alerting') return await testAlerting(rest.slice(1));
     if (command === 'alert' && rest[0] === 'test') return await alertTest(rest.slice(1));
     if (command === 'logs' && rest[0] === 'query') return await logsQuery(rest.slice(1));
     if (command === 'logs' && rest[0] === 'tail') return await logsTail(rest.slice(1));

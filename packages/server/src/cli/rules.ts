@@ -1,9 +1,11 @@
 /**
  * `vigil check rules FILE...` (promtool check rules: exit 1 listing every
  * problem with its line) and `vigil test rules FILE...` (promtool test
- * rules: same file format, same pass/fail, exit 1 when a test fails).
+ * rules: same file format, same pass/fail, exit 1 when a test fails) and
+ * `vigil test alerting FILE...` (rule tests plus where alerts go).
  */
 import { checkRuleFiles, runRuleTests } from '../rules/index.ts';
+import { runAlertingTests } from '../alerting/test-file.ts';
 
 export function checkRules(files: string[]): number {
   if (files.length === 0) {
@@ -30,6 +32,16 @@ export async function testRules(files: string[]): Promise<number> {
     return 2;
   }
   const { ok, output } = await runRuleTests(files);
+  process.stdout.write(output);
+  return ok ? 0 : 1;
+}
+
+export async function testAlerting(files: string[]): Promise<number> {
+  if (files.length === 0) {
+    console.error('usage: vigil test alerting FILE...');
+    return 2;
+  }
+  const { ok, output } = await runAlertingTests(files);
   process.stdout.write(output);
   return ok ? 0 : 1;
 }
