@@ -6,6 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-test-deps.sh
 npm run typecheck
+npm run build --silent -w packages/ui
 all=$(find packages examples -path '*/node_modules' -prune -o -name '*.test.ts' -print | sort)
 unit=$(echo "$all" | grep '/src/')
 servers=$(echo "$all" | grep -v '/src/')

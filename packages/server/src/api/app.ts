@@ -29,6 +29,7 @@ import { registerAlertmanagerApi } from './alertmanager/index.ts';
 import { registerAlertingApi } from './native/alerting.ts';
 import { registerRulesApi } from './prom-v1/rules.ts';
 import { registerRunbooks } from './native/runbooks.ts';
+import { registerUi } from './native/ui.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reload: deps.reload,
   });
   registerRunbooks(app);
+  registerUi(app);
   return app;
 }
 

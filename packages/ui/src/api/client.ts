@@ -1,0 +1,208 @@
+/**
+ * Every call the UI makes to Vigil, and one error type for all of them: the
+ * server's own message (with the position of a query error when it gives
+ * one), or a plain "cannot reach Vigil" when the network fails — never a
+ * blank page.
+ */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** 0-based character offset of a query error, when the message gives `line L, col C`. */
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** `line 1, col 6` (both 1-based) in a query error → a character offset into the query. */
+export function errorPosition(message: string, query: string): number | undefined {
+  const match = /line (\d+), col(?:umn)? (\d+)/.exec(message);
+  if (!match) return undefined;
+  const lines = query.split('\n');
+  const line = Math.min(Number(match[1]), lines.length) - 1;
+  const before = lines.slice(0, line).reduce((n, text) => n + text.length + 1, 0);
+  return Math.min(before + Number(match[2]) - 1, query.length);
+}
+
+export async function request<T>(path: string, init?: RequestInit & { query?: string }): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError('Cannot reach Vigil: the server is down or the network is unreachable. Retrying on the next refresh.', 0);
+  }
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // plain-text errors (Loki's API answers errors as text)
+  }
+  if (!response.ok || (body as { status?: string })?.status === 'error') {
+    const message = errorMessage(body, response);
+    throw new ApiError(message, response.status, init?.query === undefined ? undefined : errorPosition(message, init.query));
+  }
+  return body as T;
+}
+
+function errorMessage(body: unknown, response: Response): string {
+  if (typeof body === 'string' && body.trim()) return body.trim();
+  const error = (body as { error?: unknown; message?: unknown })?.error ?? (body as { message?: unknown })?.message;
+  if (typeof error === 'string') return error;
+  return `Vigil answered ${response.status} ${response.statusText}`;
+}
+
+const form = (params: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(params).toString(),
+});
+
+// ---- PromQL (Prometheus API) ---------------------------------------------
+
+export interface PromSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+interface PromEnvelope<T> {
+  status: 'success';
+  data: T;
+  warnings?: string[];
+  infos?: string[];
+}
+
+export async function promQueryRange(query: string, startMs: number, endMs: number, stepMs: number) {
+  const params = { query, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000) };
+  const body = await request<PromEnvelope<{ resultType: 'matrix'; result: PromSeries[] }>>('/api/v1/query_range', { ...form(params), query });
+  return { series: body.data.result, warnings: body.warnings ?? [] };
+}
+
+export async function promQuery(query: string, timeMs: number) {
+  const body = await request<PromEnvelope<{ resultType: string; result: PromSample[] | [number, string] }>>('/api/v1/query', {
+    ...form({ query, time: String(timeMs / 1000) }),
+    query,
+  });
+  const { resultType, result } = body.data;
+  const samples: PromSample[] = resultType === 'vector' ? (result as PromSample[]) : [{ metric: {}, value: result as [number, string] }];
+  return { samples, warnings: body.warnings ?? [] };
+}
+
+export async function promLabelNames(): Promise<string[]> {
+  return (await request<PromEnvelope<string[]>>('/api/v1/labels')).data;
+}
+
+export async function promLabelValues(name: string, match?: string): Promise<string[]> {
+  const query = match ? `?${new URLSearchParams({ 'match[]': match })}` : '';
+  return (await request<PromEnvelope<string[]>>(`/api/v1/label/${encodeURIComponent(name)}/values${query}`)).data;
+}
+
+// ---- LogQL (Loki API) ----------------------------------------------------
+
+export interface LogStream {
+  stream: Record<string, string>;
+  values: [string, string][];
+}
+
+export async function logQueryRange(query: string, startMs: number, endMs: number, options: { limit?: number; stepMs?: number } = {}) {
+  const params: Record<string, string> = {
+    query,
+    start: `${startMs}000000`,
+    end: `${endMs}000000`,
+    limit: String(options.limit ?? 500),
+    direction: 'backward',
+  };
+  if (options.stepMs) params.step = String(options.stepMs / 1000);
+  const body = await request<{ data: { resultType: 'streams' | 'matrix'; result: LogStream[] | PromSeries[] } }>(
+    `/loki/api/v1/query_range?${new URLSearchParams(params)}`,
+    { query },
+  );
+  return body.data;
+}
+
+export async function logLabelNames(): Promise<string[]> {
+  return (await request<{ data?: string[] }>('/loki/api/v1/labels')).data ?? [];
+}
+
+export async function logLabelValues(name: string): Promise<string[]> {
+  return (await request<{ data?: string[] }>(`/loki/api/v1/label/${encodeURIComponent(name)}/values`)).data ?? [];
+}
+
+// ---- alerts, silences, rules (Alertmanager API v2, Prometheus rules API) ---
+
+export interface AlertmanagerAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  updatedAt: string;
+  fingerprint: string;
+  generatorURL: string;
+  receivers: { name: string }[];
+  status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
+}
+
+export interface AlertGroup {
+  labels: Record<string, string>;
+  receiver: { name: string };
+  alerts: AlertmanagerAlert[];
+}
+
+export interface SilenceMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+export interface Silence {
+  id: string;
+  matchers: SilenceMatcher[];
+  startsAt: string;
+  endsAt: string;
+  updatedAt: string;
+  createdBy: string;
+  comment: string;
+  status: { state: 'active' | 'pending' | 'expired' };
+}
+
+export const alertGroups = () => request<AlertGroup[]>('/api/v2/alerts/groups');
+export const alerts = (filter: string[] = []) =>
+  request<AlertmanagerAlert[]>(`/api/v2/alerts?${new URLSearchParams(filter.map((f) => ['filter', f]))}`);
+export const silences = () => request<Silence[]>('/api/v2/silences');
+export const createSilence = (silence: Omit<Silence, 'id' | 'status' | 'updatedAt'> & { id?: string }) =>
+  request<{ silenceID: string }>('/api/v2/silences', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(silence),
+  });
+export const expireSilence = (id: string) => request<unknown>(`/api/v2/silence/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export interface RuleGroupStatus {
+  name: string;
+  file: string;
+  interval: number;
+  lastEvaluation: string;
+  evaluationTime: number;
+  rules: {
+    type: 'alerting' | 'recording';
+    name: string;
+    query: string;
+    health: 'ok' | 'err' | 'unknown';
+    lastError?: string;
+    lastEvaluation: string;
+    evaluationTime: number;
+    state?: 'inactive' | 'pending' | 'firing';
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+    alerts?: { labels: Record<string, string>; state: string; activeAt: string; value: string }[];
+  }[];
+}
+
+export const ruleGroups = async () => (await request<{ data: { groups: RuleGroupStatus[] } }>('/api/v1/rules')).data.groups;
