@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { authorizationSchema as authorization, basicAuthSchema as basicAuth } from '../config/http-auth.ts';
 
 /** A key Alertmanager knows that Vigil does not implement yet. */
 export function unsupported(what: string) {
@@ -13,31 +14,6 @@ export function unsupported(what: string) {
     .refine((v) => v === undefined, { error: `${what} is supported by Alertmanager but not by Vigil yet; remove it` })
     .optional();
 }
-
-const basicAuth = z
-  .object({
-    username: z.string().min(1),
-    password: z.string().optional(),
-    password_file: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((b) => !(b.password !== undefined && b.password_file !== undefined), {
-    error: 'at most one of password and password_file may be set',
-    path: ['password_file'],
-  });
-
-const authorization = z
-  .object({
-    type: z.string().min(1).default('Bearer'),
-    credentials: z.string().optional(),
-    credentials_file: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((a) => !(a.credentials !== undefined && a.credentials_file !== undefined), {
-    error: 'at most one of credentials and credentials_file may be set',
-    path: ['credentials_file'],
-  })
-  .refine((a) => a.type.toLowerCase() !== 'basic', { error: 'authorization type cannot be "Basic"; use basic_auth', path: ['type'] });
 
 const unsupportedKeys = ['tls_config', 'oauth2', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'http_headers'] as const;
 

@@ -5,6 +5,7 @@
  * Vigil does not implement are errors that say so, rather than being ignored.
  */
 import { z } from 'zod';
+import { authorizationSchema as authorization, basicAuthSchema as basicAuth } from '../config/http-auth.ts';
 import { relabelConfigSchema } from './relabel.ts';
 
 const UNIT_MS = [
@@ -74,34 +75,6 @@ const unsupportedScrapeKeys = [
   'fallback_scrape_protocol', 'enable_compression', 'http_headers', 'label_limit', 'label_name_length_limit',
   'label_value_length_limit', 'target_limit', 'scrape_config_files',
 ] as const;
-
-const basicAuth = z
-  .object({
-    username: z.string().min(1),
-    password: z.string().optional(),
-    password_file: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((b) => !(b.password !== undefined && b.password_file !== undefined), {
-    error: 'at most one of password and password_file may be set',
-    path: ['password_file'],
-  });
-
-const authorization = z
-  .object({
-    type: z.string().min(1).default('Bearer'),
-    credentials: z.string().optional(),
-    credentials_file: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((a) => !(a.credentials !== undefined && a.credentials_file !== undefined), {
-    error: 'at most one of credentials and credentials_file may be set',
-    path: ['credentials_file'],
-  })
-  .refine((a) => a.type.toLowerCase() !== 'basic', {
-    error: 'authorization type cannot be "Basic"; use basic_auth',
-    path: ['type'],
-  });
 
 const staticConfig = z
   .object({

@@ -7,34 +7,22 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Alert, LabelSet } from '../../dispatch/model.ts';
 import type { Matcher } from '../../dispatch/matchers.ts';
 import type { Silences } from '../../dispatch/silences.ts';
+import type { AlertGroupView, AlertStatus as DispatchAlertStatus, GettableAlert as DispatchGettableAlert } from '../../dispatch/index.ts';
 import { toVigilError } from '../errors.ts';
 import { registerAlertRoutes } from './alert-routes.ts';
 import { registerSilenceRoutes } from './silence-routes.ts';
 
-export interface AlertStatus {
-  state: 'unprocessed' | 'active' | 'suppressed';
-  silencedBy: string[];
-  inhibitedBy: string[];
-  /** Ids of the time intervals muting it; answered as [] when left out. */
+/** Alertmanager's status with `mutedBy` (time intervals), answered as [] when the core leaves it out. */
+export interface AlertStatus extends DispatchAlertStatus {
   mutedBy?: string[];
 }
 
 /** An alert as `GET /api/v2/alerts` lists it; times are RFC 3339. */
-export interface GettableAlert {
-  labels: LabelSet;
-  annotations: LabelSet;
-  startsAt: string;
-  endsAt: string;
-  updatedAt: string;
-  generatorURL: string;
-  fingerprint: string;
-  receivers: { name: string }[];
+export interface GettableAlert extends Omit<DispatchGettableAlert, 'status'> {
   status: AlertStatus;
 }
 
-export interface AlertGroup {
-  labels: LabelSet;
-  receiver: { name: string };
+export interface AlertGroup extends Omit<AlertGroupView, 'alerts'> {
   alerts: GettableAlert[];
   /** The matchers of the route that made the group, as labels; answered as {} when left out. */
   routeLabels?: LabelSet;
