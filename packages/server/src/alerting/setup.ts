@@ -40,7 +40,9 @@ export function loadAlertingSetup(config: VigilConfig, configDir: string): Alert
       return load();
     } catch (err) {
       if (!isVigilError(err)) throw err;
-      problems.push(`${what}: ${err.message}`);
+      // one problem per line, under the config key that names the file
+      const lines = err.message.split('\n').map((line) => line.trim()).filter((line) => line && !line.endsWith(':'));
+      problems.push(...lines.map((line) => (what === 'alertmanager' ? `alertmanager.${line}` : `${what}: ${line}`)));
       return fallback;
     }
   };

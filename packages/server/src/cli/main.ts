@@ -2,7 +2,9 @@
  * The `vigil` command. Each subcommand returns its exit code; `start` keeps
  * the process alive until SIGINT/SIGTERM.
  */
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadAlertingSetup } from '../alerting/index.ts';
 import { ConfigError, defaultConfig, loadConfigFile, type VigilConfig } from '../config/index.ts';
 import { startServer } from '../main.ts';
 import { logsQuery, logsTail } from './logs.ts';
@@ -51,8 +53,10 @@ function checkConfig(args: string[]): number {
     console.error('usage: vigil check config FILE');
     return 2;
   }
-  loadConfigFile(args[0]);
-  console.log(`${args[0]}: valid`);
+  const config = loadConfigFile(args[0]);
+  // the files it names too: rule files, the Alertmanager configuration and its templates
+  const { rules } = loadAlertingSetup(config, dirname(resolve(args[0])));
+  console.log(`${args[0]}: valid (${rules.length} rule groups)`);
   return 0;
 }
 

@@ -80,6 +80,18 @@ test('vigil check config: exit 0 for a good file, 1 with every problem named', a
   }
 });
 
+test('vigil check config also checks the rule files and the Alertmanager configuration it names', async () => {
+  const dir = tempDir();
+  after(() => removeDir(dir));
+  writeFileSync(join(dir, 'broken.rules.yml'), 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up ==\n');
+  const config = join(dir, 'vigil.yaml');
+  writeFileSync(config, 'rule_files: [broken.rules.yml]\nalertmanager:\n  route: {receiver: pager}\n  receivers: [{name: email}]\n');
+  const result = await vigilCli(['check', 'config', config]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /alertmanager\.route\.receiver: receiver "pager" is not defined/);
+  assert.match(result.stderr, /rule_files: .*broken\.rules\.yml:5: group "g", rule "A": could not parse expression/);
+});
+
 test('vigil logs query prints matching lines as text and as JSON', async () => {
   await fetch(`${vigil.url}/vigil/api/v1/logs?service=cli-test`, {
     method: 'POST',
