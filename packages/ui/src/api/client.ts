@@ -206,3 +206,87 @@ export interface RuleGroupStatus {
 }
 
 export const ruleGroups = async () => (await request<{ data: { groups: RuleGroupStatus[] } }>('/api/v1/rules')).data.groups;
+
+// ---- Alerts page ---------------------------------------------------------
+
+/** The dispatcher's groups; `includeMuted: false` leaves silenced and inhibited alerts out. */
+export function alertGroupsMatching(filter: string[], includeMuted: boolean) {
+  const params = new URLSearchParams(filter.map((f) => ['filter', f]));
+  if (!includeMuted) {
+    params.set('silenced', 'false');
+    params.set('inhibited', 'false');
+  }
+  return request<AlertGroup[]>(`/api/v2/alerts/groups?${params}`);
+}
+
+// ---- Dashboards page -----------------------------------------------------
+
+export interface DashboardSummary {
+  id: string;
+  title: string;
+  description: string;
+  tags: string[];
+  file: string;
+  error?: string;
+}
+
+export type PanelType = 'timeseries' | 'stat' | 'gauge' | 'table' | 'bar' | 'logs';
+export type ThresholdColor = 'green' | 'amber' | 'red';
+
+export interface DashboardPanelSpec {
+  title: string;
+  description?: string;
+  type: PanelType;
+  datasource: 'metrics' | 'logs';
+  queries: { expr: string; legend?: string }[];
+  unit?: 's' | 'ms' | 'bytes' | 'percent' | 'percentunit' | 'reqps' | 'short';
+  decimals?: number;
+  thresholds: { value: number; color: ThresholdColor }[];
+  min?: number;
+  max?: number;
+  links: { title: string; url: string }[];
+  width: number;
+  height: number;
+}
+
+export interface DashboardVariableSpec {
+  name: string;
+  label?: string;
+  query?: string;
+  values?: string[];
+  include_all: boolean;
+  default?: string;
+}
+
+export interface DashboardSpec {
+  id: string;
+  file: string;
+  title: string;
+  description: string;
+  tags: string[];
+  refresh: string;
+  time: { from: string; to: string };
+  variables: DashboardVariableSpec[];
+  panels: DashboardPanelSpec[];
+}
+
+export const dashboardList = async () => (await request<{ data: DashboardSummary[] }>('/vigil/api/v1/dashboards')).data;
+export const dashboardById = async (id: string) => (await request<{ data: DashboardSpec }>(`/vigil/api/v1/dashboards/${encodeURIComponent(id)}`)).data;
+
+/** A LogQL metric query at one instant (Loki's /query): a vector, or a scalar as one sample. */
+export async function logQueryInstant(query: string, timeMs: number): Promise<PromSample[]> {
+  const params = new URLSearchParams({ query, time: `${timeMs}000000`, limit: '500' });
+  const body = await request<{ data: { resultType: string; result: PromSample[] | [number, string] } }>(`/loki/api/v1/query?${params}`, { query });
+  const { resultType, result } = body.data;
+  if (resultType === 'vector') return result as PromSample[];
+  if (resultType === 'scalar') return [{ metric: {}, value: result as [number, string] }];
+  throw new ApiError('this query returns log lines; use a metric query (e.g. count_over_time) here', 400);
+}
+
+// ---- Explore page --------------------------------------------------------
+
+/** Label names; only those of the series `match` selects when given (`/api/v1/labels?match[]=`). */
+export async function promLabelNamesMatching(match?: string): Promise<string[]> {
+  const query = match ? `?${new URLSearchParams({ 'match[]': match })}` : '';
+  return (await request<PromEnvelope<string[]>>(`/api/v1/labels${query}`)).data;
+}
