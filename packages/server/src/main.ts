@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { loadConfigFile, type VigilConfig } from './config/index.ts';
 import { Alerting } from './alerting/index.ts';
 import { openDatabase } from './store/sqlite/open.ts';
+import { DashboardStore } from './dashboards/index.ts';
 import { LogIngester } from './ingest/log-ingester.ts';
 import { QueryWorkerPool } from './query/worker-pool.ts';
 import { startRetention } from './retention/scheduler.ts';
@@ -110,6 +111,15 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     logger,
     externalURL: config.server.external_url ?? `http://${config.server.listen}`,
   });
+  const dashboards = new DashboardStore({
+    clock,
+    dirs: config.dashboards.dirs.map((dir) => resolve(configDir, dir)),
+    builtin: config.dashboards.builtin,
+    onReload: (entries) => {
+      for (const broken of entries.filter((e) => e.error)) logger.warn({ event: 'dashboard.invalid', file: broken.file, error: broken.error }, 'dashboard file is invalid');
+    },
+  });
+  dashboards.start();
   let scrapes: ScrapeManager | undefined;
   const reload = async () => {
     const next = options.configPath ? loadConfigFile(options.configPath) : config;
@@ -131,6 +141,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     isReady: () => ready,
     isStoreWritable: () => store.isWritable(),
     alerting,
+    dashboards,
     reload,
     startedAt: clock.now(),
     version: VERSION,
@@ -158,6 +169,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
       retention.stop();
       tsdbMaintenance.stop();
       alerting.close();
+      dashboards.stop();
       await scrapes!.stop();
       await app.close();
       await queries.close();

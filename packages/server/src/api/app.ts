@@ -30,6 +30,8 @@ import { registerAlertingApi } from './native/alerting.ts';
 import { registerRulesApi } from './prom-v1/rules.ts';
 import { registerRunbooks } from './native/runbooks.ts';
 import { registerUi } from './native/ui.ts';
+import { registerDashboardsApi } from './native/dashboards.ts';
+import type { DashboardSource } from '../dashboards/index.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -43,6 +45,7 @@ export interface AppDeps {
   isReady: () => boolean;
   isStoreWritable: () => boolean;
   alerting: Alerting;
+  dashboards: DashboardSource;
   /** Re-reads the configuration file and applies what can change while running. */
   reload: () => Promise<void>;
   startedAt: number;
@@ -86,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reload: deps.reload,
   });
   registerRunbooks(app);
+  registerDashboardsApi(app, { dashboards: deps.dashboards });
   registerUi(app);
   return app;
 }

@@ -109,6 +109,15 @@ const rules = z
   })
   .strict();
 
+const dashboards = z
+  .object({
+    /** Show the built-in dashboards (dashboards/ in the repository). */
+    builtin: z.boolean().default(true),
+    /** Folders of dashboard files (YAML or JSON), relative to this file; reloaded when a file changes. */
+    dirs: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 const logging = z
   .object({
     level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -128,6 +137,7 @@ export const configSchema = z
     /** Or an existing alertmanager.yml, loaded unchanged (relative to this file). */
     alertmanager_config_file: z.string().min(1).optional(),
     rules: rules.prefault({}),
+    dashboards: dashboards.prefault({}),
     server: server.prefault({}),
     limits: limits.prefault({}),
     retention: retention.prefault({}),
