@@ -51,11 +51,12 @@ export class TsdbQuerier implements SeriesQuerier {
     // One statement per day file for all series (ids sorted, so the index is walked in order).
     const ids = idList(series.keys());
     for (const db of this.dayFiles(startMs, endMs)) {
-      const stmt = db.prepare<[string, number, number], ChunkRow>(
+      const stmt = statement(
+        db,
         `SELECT series_id, min_t, max_t, count, data FROM chunks
           WHERE series_id IN (SELECT value FROM json_each(?)) AND min_t <= ? AND max_t >= ?`,
       );
-      for (const row of stmt.iterate(ids, endMs, startMs)) chunks.get(row.series_id)?.push(row);
+      for (const row of stmt.iterate(ids, endMs, startMs) as Iterable<ChunkRow>) chunks.get(row.series_id)?.push(row);
     }
     const out: Series[] = [];
     for (const [id, labels] of series) {
@@ -104,11 +105,12 @@ export class TsdbQuerier implements SeriesQuerier {
     const found = new Set<number>();
     for (const id of head.keys()) if (series.has(id)) found.add(id);
     for (const db of this.dayFiles(startMs, endMs)) {
-      const stmt = db.prepare<[{ start: number; end: number }], { series_id: number }>(
+      const stmt = statement(
+        db,
         // The (series_id, min_t) index covers this except for chunks starting before the range.
         'SELECT DISTINCT series_id FROM chunks WHERE min_t <= @end AND (min_t >= @start OR max_t >= @start)',
       );
-      for (const row of stmt.iterate({ start: startMs, end: endMs })) if (series.has(row.series_id)) found.add(row.series_id);
+      for (const row of stmt.iterate({ start: startMs, end: endMs }) as Iterable<{ series_id: number }>) if (series.has(row.series_id)) found.add(row.series_id);
     }
     return [...found].map((id) => series.get(id)!);
   }
@@ -126,62 +128,80 @@ export class TsdbQuerier implements SeriesQuerier {
       const series = this.match(db, matchers);
       const head = new Map<number, ChunkRow>();
       if (series.size === 0) return { series, head };
-      const stmt = db.prepare<[string, number, number], ChunkRow>(
+      const stmt = statement(
+        db,
         `SELECT series_id, min_t, max_t, count, ${withData ? 'data' : "x'' AS data"} FROM head_chunks
           WHERE series_id IN (SELECT value FROM json_each(?)) AND min_t <= ? AND max_t >= ?`,
       );
-      for (const row of stmt.iterate(idList(series.keys()), endMs, startMs)) head.set(row.series_id, row);
+      for (const row of stmt.iterate(idList(series.keys()), endMs, startMs) as Iterable<ChunkRow>) head.set(row.series_id, row);
       return { series, head };
     })();
   }
 
   /**
-   * Equality matchers (non-empty value) use postings; regex matchers that
-   * cannot match "" scan the values of their label name; matchers that match
-   * the empty string (`!=`, `!~`, `=~".*"`) only filter. Every candidate is
-   * then checked against all matchers with the engine's own predicates.
+   * One postings list picks the candidates — the smallest among the
+   * equality matchers, or else the values of the first regex matcher that
+   * cannot match "" — and every candidate is then checked against all
+   * matchers with the engine's own predicates. Walking every matcher's
+   * postings costs far more than testing a few labels: `__name__` alone can
+   * list every series of a job-wide metric.
    */
   private match(db: Database.Database, matchers: LabelMatcher[]): Map<number, SeriesLabels> {
-    let candidates: Set<number> | undefined;
-    const byValue = db.prepare<[string, string, string], { series_id: number }>(
-      'SELECT series_id FROM postings WHERE tenant = ? AND name = ? AND value = ?',
-    );
-    const values = db.prepare<[string, string], { value: string }>(
-      'SELECT DISTINCT value FROM postings WHERE tenant = ? AND name = ?',
-    );
-    for (const m of matchers) {
-      const test = compileMatcher(m);
-      if (test('')) continue;
-      const ids = new Set<number>();
-      const wanted = m.op === '=' ? [m.value] : values.all(this.tenant, m.name).map((r) => r.value).filter(test);
-      for (const value of wanted) {
-        for (const row of byValue.iterate(this.tenant, m.name, value)) {
-          if (candidates === undefined || candidates.has(row.series_id)) ids.add(row.series_id);
-        }
-      }
-      candidates = ids;
-      if (ids.size === 0) return new Map();
-    }
+    const candidates = this.candidates(db, matchers);
     const test = compileMatchers(matchers);
     const out = new Map<number, SeriesLabels>();
-    if (candidates === undefined) {
-      const all = db.prepare<[string], { id: number; labels: string }>('SELECT id, labels FROM series WHERE tenant = ?');
-      for (const row of all.iterate(this.tenant)) {
-        const labels = JSON.parse(row.labels) as SeriesLabels;
-        if (test(labels)) out.set(row.id, labels);
-      }
-      return out;
-    }
-    const some = db.prepare<[string, string], { id: number; labels: string }>(
-      'SELECT id, labels FROM series WHERE id IN (SELECT value FROM json_each(?)) AND tenant = ?',
-    );
-    const found: { id: number; labels: string }[] = some.all(idList(candidates), this.tenant);
-    found.sort((a, b) => a.id - b.id);
-    for (const row of found) {
+    const rows: Iterable<{ id: number; labels: string }> =
+      candidates === undefined
+        ? statement(db, 'SELECT id, labels FROM series WHERE tenant = ?').iterate(this.tenant) as Iterable<{ id: number; labels: string }>
+        : // ids come from this tenant's postings; `+` keeps SQLite on the rowid lookup, not the (tenant, labels) index
+          (statement(db, 'SELECT id, labels FROM series WHERE id IN (SELECT value FROM json_each(?)) AND +tenant = ? ORDER BY id').all(
+            idList(candidates),
+            this.tenant,
+          ) as { id: number; labels: string }[]);
+    for (const row of rows) {
       const labels = JSON.parse(row.labels) as SeriesLabels;
       if (test(labels)) out.set(row.id, labels);
     }
     return out;
+  }
+
+  /** Series ids from the most selective postings list; undefined when no matcher can use postings. */
+  private candidates(db: Database.Database, matchers: LabelMatcher[]): Set<number> | undefined {
+    // the metric name last: usually the longest list, so it is then counted only up to the best so far
+    const equalities = matchers.filter((m) => m.op === '=' && m.value !== '').sort((a, b) => Number(a.name === '__name__') - Number(b.name === '__name__'));
+    if (equalities.length > 0) {
+      const smallest = this.smallestPostings(db, equalities);
+      const byValue = statement(db, 'SELECT series_id FROM postings WHERE tenant = ? AND name = ? AND value = ?');
+      return new Set((byValue.all(this.tenant, smallest.name, smallest.value) as { series_id: number }[]).map((r) => r.series_id));
+    }
+    const regex = matchers.find((m) => !compileMatcher(m)(''));
+    if (regex === undefined) return undefined;
+    const test = compileMatcher(regex);
+    const values = statement(db, 'SELECT DISTINCT value FROM postings WHERE tenant = ? AND name = ?').all(this.tenant, regex.name) as { value: string }[];
+    const byValue = statement(db, 'SELECT series_id FROM postings WHERE tenant = ? AND name = ? AND value = ?');
+    const ids = new Set<number>();
+    for (const { value } of values) {
+      if (!test(value)) continue;
+      for (const row of byValue.iterate(this.tenant, regex.name, value) as Iterable<{ series_id: number }>) ids.add(row.series_id);
+    }
+    return ids;
+  }
+
+  /** Counts each list only up to the smallest seen so far, so a huge `__name__` list is never walked. */
+  private smallestPostings(db: Database.Database, equalities: LabelMatcher[]): LabelMatcher {
+    const count = statement(db, 'SELECT count(*) AS n FROM (SELECT 1 FROM postings WHERE tenant = ? AND name = ? AND value = ? LIMIT ?)');
+    let best = equalities[0];
+    let bestCount = Infinity;
+    for (const m of equalities) {
+      const limit = Number.isFinite(bestCount) ? bestCount : -1;
+      const { n } = count.get(this.tenant, m.name, m.value, limit) as { n: number };
+      if (n < bestCount) {
+        best = m;
+        bestCount = n;
+      }
+      if (n === 0) break;
+    }
+    return best;
   }
 
   private indexDb(): Database.Database | undefined {
@@ -229,6 +249,17 @@ export class TsdbQuerier implements SeriesQuerier {
     }
     return out;
   }
+}
+
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** Prepared once per connection: preparing costs more than running these small queries. */
+function statement(db: Database.Database, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (cache === undefined) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (stmt === undefined) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
 }
 
 /** Series ids as a sorted JSON array, for `IN (SELECT value FROM json_each(?))`. */

@@ -102,6 +102,10 @@ test('matchers: equality via postings, regex, negative, and label names/values',
   assert.deepEqual(codes([eq('job', 'web'), eq('code', '')]), ['up/web/']);
   assert.deepEqual(codes([{ name: '__name__', op: '!~', value: 'req.*' }]), ['up/web/']);
   assert.deepEqual(codes([eq('job', 'nope')]), []);
+  // several equality matchers: whichever list is used, every matcher still applies
+  assert.deepEqual(codes([eq('__name__', 'req_total'), eq('code', '200'), eq('job', 'web')]), ['req_total/web/200']);
+  assert.deepEqual(codes([eq('job', 'api'), eq('__name__', 'up')]), []);
+  assert.deepEqual(codes([eq('__name__', 'req_total'), { name: 'job', op: '=~', value: 'a.*' }, { name: 'code', op: '!~', value: '2..' }]), ['req_total/api/500']);
   assert.deepEqual(q.labelNames([], 0, NOW), ['__name__', 'code', 'job']);
   assert.deepEqual(q.labelNames([eq('__name__', 'up')], 0, NOW), ['__name__', 'job']);
   assert.deepEqual(q.labelValues('code', [], 0, NOW), ['200', '500']);
