@@ -23,8 +23,8 @@ export class AlertStore {
   private readonly alerts = new Map<string, StoredAlert>();
 
   /** Merges one received alert and returns what is now stored for its fingerprint. */
-  put(alert: Alert, nowMs: number, resolveTimeoutMs: number): StoredAlert {
-    const incoming = normalise(alert, nowMs, resolveTimeoutMs);
+  put(alert: Alert, nowMs: number, resolveTimeoutMs: number, fp = fingerprint(alert.labels)): StoredAlert {
+    const incoming = normalise(alert, fp, nowMs, resolveTimeoutMs);
     const old = this.alerts.get(incoming.fingerprint);
     const stored = old && overlaps(old, incoming) ? merge(old, incoming) : incoming;
     this.alerts.set(stored.fingerprint, stored);
@@ -52,7 +52,7 @@ export class AlertStore {
   }
 }
 
-function normalise(alert: Alert, nowMs: number, resolveTimeoutMs: number): StoredAlert {
+function normalise(alert: Alert, fp: string, nowMs: number, resolveTimeoutMs: number): StoredAlert {
   const timeout = alert.endsAt === 0;
   return {
     labels: { ...alert.labels },
@@ -61,7 +61,7 @@ function normalise(alert: Alert, nowMs: number, resolveTimeoutMs: number): Store
     startsAt: alert.startsAt || nowMs,
     endsAt: timeout ? nowMs + resolveTimeoutMs : alert.endsAt,
     updatedAt: nowMs,
-    fingerprint: fingerprint(alert.labels),
+    fingerprint: fp,
     timeout,
   };
 }

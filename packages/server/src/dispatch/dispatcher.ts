@@ -83,8 +83,9 @@ export class Dispatcher {
   put(alerts: Alert[]): void {
     const now = this.options.clock.now();
     for (const alert of alerts) {
-      const before = this.store.get(fingerprint(alert.labels));
-      const stored = this.store.put(alert, now, this.resolveTimeout());
+      const fp = fingerprint(alert.labels);
+      const before = this.store.get(fp);
+      const stored = this.store.put(alert, now, this.resolveTimeout(), fp);
       this.noteArrival(before, stored, now);
       this.route(stored, now);
     }

@@ -58,23 +58,45 @@ export interface NotifierPort {
   send(receiver: string, notification: Notification): Promise<SendResult[]>;
 }
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const MASK = 0xffffffffffffffffn;
-
-/** Alertmanager's fingerprint: FNV-1a 64 over the sorted names and values, 0xff-separated, as 16 hex digits. */
+/**
+ * Alertmanager's fingerprint: FNV-1a 64 over the sorted names and values,
+ * 0xff-separated, as 16 hex digits. Computed on two 32-bit halves (the
+ * prime is 2^40 + 0x1b3), which is about ten times faster than BigInt.
+ */
 export function fingerprint(labels: LabelSet): string {
-  let hash = FNV_OFFSET;
-  const add = (bytes: Uint8Array) => {
-    for (const b of bytes) hash = ((hash ^ BigInt(b)) * FNV_PRIME) & MASK;
-  };
-  const separator = new Uint8Array([0xff]);
-  const encoder = new TextEncoder();
-  for (const name of Object.keys(labels).sort()) {
-    add(encoder.encode(name));
-    add(separator);
-    add(encoder.encode(labels[name]));
-    add(separator);
+  const state = { hi: 0xcbf29ce4, lo: 0x84222325 };
+  const names = Object.keys(labels).sort();
+  for (const name of names) {
+    hashText(state, name);
+    hashByte(state, 0xff);
+    hashText(state, labels[name]);
+    hashByte(state, 0xff);
   }
-  return hash.toString(16).padStart(16, '0');
+  return state.hi.toString(16).padStart(8, '0') + state.lo.toString(16).padStart(8, '0');
 }
+
+interface FnvState {
+  hi: number;
+  lo: number;
+}
+
+function hashByte(state: FnvState, byte: number): void {
+  const lo = (state.lo ^ byte) >>> 0;
+  const low = lo * 0x1b3;
+  state.hi = (state.hi * 0x1b3 + Math.floor(low / 0x100000000) + ((lo << 8) >>> 0)) >>> 0;
+  state.lo = low >>> 0;
+}
+
+/** UTF-8 bytes of `text`; ASCII without encoding (label sets are almost always ASCII). */
+function hashText(state: FnvState, text: string): void {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) {
+      for (const byte of encoder.encode(text.slice(i))) hashByte(state, byte);
+      return;
+    }
+    hashByte(state, code);
+  }
+}
+
+const encoder = new TextEncoder();
