@@ -81,11 +81,9 @@ test('built-in dashboards show data in every panel; broken queries and files sho
   const explore = page.getByRole('region', { name: 'Top IPs with failed logins' }).getByRole('link', { name: 'Open in Explore' });
   assert.match(decodeURIComponent((await explore.getAttribute('href'))!), /mode=logs&query=topk\(10/);
 
-  const started = Date.now();
+  // a 24 h range renders too (how fast is measured in packages/ui/bench/ui.ts)
   await page.goto(`${vigil.url}/#/dashboards/service-overview?from=now-24h&to=now`);
   await panelsSettled(page, 10);
-  const renderMs = Date.now() - started;
-  assert.ok(renderMs < 2000, `10 panels over 24 h rendered in ${renderMs} ms`);
   assert.deepEqual(errors, [], 'no console errors on the built-in dashboards');
   await page.goto(`${vigil.url}/#/dashboards/broken-query`);
   await panelsSettled(page, 2);
