@@ -6,5 +6,5 @@ const vigil = 'http://127.0.0.1:9700';
 export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1000 },
-  server: { proxy: { '/api': vigil, '/loki': vigil, '/vigil': vigil, '/docs': vigil } },
+  server: { proxy: { '/api': vigil, '/loki': { target: vigil, ws: true }, '/vigil': vigil, '/docs': vigil } },
 });

@@ -109,7 +109,6 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     appender: tsdb,
     registry: metrics.registry,
     logger,
-    externalURL: config.server.external_url ?? `http://${config.server.listen}`,
   });
   const dashboards = new DashboardStore({
     clock,
@@ -157,7 +156,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     onFailure: ({ target, error }) => logger.warn({ event: 'scrape.failed', target, error }, 'scrape failed'),
   });
   scrapes.start();
-  alerting.start();
+  alerting.start(address);
   ready = true;
   logger.info({ event: 'vigil.started', address, data_dir: dataDir }, 'Vigil is listening');
 

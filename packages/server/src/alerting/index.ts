@@ -12,7 +12,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import type { VigilConfig } from '../config/index.ts';
-import { Dispatcher, type AlertmanagerConfig } from '../dispatch/index.ts';
+import { Dispatcher, type DispatchEvent } from '../dispatch/index.ts';
+import { VigilError } from '../errors.ts';
 import { Silences, type GettableSilence } from '../dispatch/silences.ts';
 import { Notifier } from '../notify/index.ts';
 import type { QueryRunner } from '../query/worker-pool.ts';
@@ -37,130 +38,143 @@ export interface AlertingDeps {
   appender: SampleAppender;
   registry: Registry;
   logger: Logger;
+}
+
+/** What runs once the server listens: links in notifications need the address it got. */
+interface Running {
   externalURL: string;
+  notifier: Notifier;
+  dispatcher: Dispatcher;
+  rules: RuleManager;
 }
 
 export class Alerting {
   readonly ledger: AlertLedger;
   readonly silences: Silences;
-  readonly dispatcher: Dispatcher;
-  readonly notifier: Notifier;
-  private readonly rules: RuleManager;
+  private running: Running | undefined;
   private setup: AlertingSetup;
   private readonly ledgerPruning: { stop(): void };
 
   constructor(private readonly deps: AlertingDeps) {
-    const { config, clock, db, logger } = deps;
+    const { config, clock, db } = deps;
     this.setup = loadAlertingSetup(config, deps.configDir);
     this.ledger = new AlertLedger(db);
-    this.notifier = new Notifier({
-      global: this.setup.alertmanager.global,
-      receivers: this.setup.alertmanager.receivers,
-      templates: this.setup.templates,
-      registry: deps.registry,
-      externalURL: deps.externalURL,
-    });
     this.silences = new Silences(db, {
       clock,
       onChange: (event) => this.ledger.record({ at: clock.now(), kind: 'silence', action: event.action, detail: event.silence }),
       onExpired: (silence) => this.noticeExpiry(silence),
     });
-    this.dispatcher = new Dispatcher({
+    this.ledgerPruning = clock.setInterval(() => this.ledger.prune(clock.now() - config.retention.alert_ledger), 3_600_000);
+  }
+
+  /** Starts evaluating and dispatching; links point at `server.external_url`, else at the address Vigil listens on. */
+  start(listenURL: string): void {
+    const { config, clock, db, logger } = this.deps;
+    const externalURL = config.server.external_url ?? listenURL;
+    const notifier = new Notifier({
+      global: this.setup.alertmanager.global,
+      receivers: this.setup.alertmanager.receivers,
+      templates: this.setup.templates,
+      registry: this.deps.registry,
+      externalURL,
+    });
+    const dispatcher = new Dispatcher({
       config: this.setup.alertmanager,
-      notifier: this.notifier,
+      notifier,
       clock,
       db,
       silences: this.silences,
-      externalURL: deps.externalURL,
-      onEvent: (event) => {
-        if (event.kind !== 'notification') return;
-        // a receiver whose fallback delivered counts as partial: someone got it, not whom the route named
-        const delivered = event.results.filter((r) => r.ok).length;
-        const action = delivered === event.results.length ? 'sent' : delivered > 0 ? 'partial' : 'failed';
-        this.ledger.record({
-          at: event.at,
-          kind: 'notification',
-          action,
-          receiver: event.receiver,
-          detail: { groupKey: event.groupKey, status: event.status, fingerprints: event.fingerprints, results: event.results },
-        });
-        if (action !== 'sent') logger.warn({ event: 'notification.failed', receiver: event.receiver, results: event.results }, 'notification failed');
-      },
+      externalURL,
+      onEvent: (event) => this.recordNotification(event),
     });
-    this.rules = new RuleManager({
+    const rules = new RuleManager({
       db,
       clock,
-      queries: deps.queries,
-      appender: deps.appender,
+      queries: this.deps.queries,
+      appender: this.deps.appender,
       ledger: this.ledger,
-      sendAlerts: (alerts) => this.dispatcher.put(alerts),
+      sendAlerts: (alerts) => dispatcher.put(alerts),
       tenant: config.rules.tenant,
       externalLabels: config.global.external_labels,
-      externalURL: deps.externalURL,
+      externalURL,
       resendDelayMs: config.rules.resend_delay,
       defaultIntervalMs: config.global.evaluation_interval,
       queryTimeoutMs: config.query.timeout,
       onError: (group, err) => logger.warn({ event: 'rule.failed', group, error: (err as Error).message }, 'rule evaluation failed'),
     });
-    this.ledgerPruning = clock.setInterval(() => this.ledger.prune(clock.now() - config.retention.alert_ledger), 3_600_000);
-  }
-
-  start(): void {
+    this.running = { externalURL, notifier, dispatcher, rules };
     this.silences.start();
-    this.dispatcher.start();
-    this.rules.load(this.setup.rules);
+    dispatcher.start();
+    rules.load(this.setup.rules);
   }
 
   /** Re-reads rule files and the Alertmanager configuration; throws (keeping the running ones) when they are bad. */
   reload(config: VigilConfig): void {
     const setup = loadAlertingSetup(config, this.deps.configDir);
-    this.notifier.reconfigure({ global: setup.alertmanager.global, receivers: setup.alertmanager.receivers, templates: setup.templates });
-    this.dispatcher.reconfigure(setup.alertmanager);
-    this.rules.load(setup.rules);
+    const { notifier, dispatcher, rules } = this.live();
+    notifier.reconfigure({ global: setup.alertmanager.global, receivers: setup.alertmanager.receivers, templates: setup.templates });
+    dispatcher.reconfigure(setup.alertmanager);
+    rules.load(setup.rules);
     this.setup = setup;
   }
 
-  alertmanagerConfig(): AlertmanagerConfig {
-    return this.setup.alertmanager;
-  }
-
   ruleGroups(): RuleGroupStatus[] {
-    return this.rules.groups().map((group) => group.status());
+    return this.running?.rules.groups().map((group) => group.status()) ?? [];
   }
 
   /** What the Alertmanager API v2 routes read and write. */
   alertmanagerCore(): AlertmanagerCore {
-    const dispatcher = this.dispatcher;
     return {
-      put: (alerts) => dispatcher.put(alerts),
-      alerts: (filter) => dispatcher.alerts(filter),
-      groups: (filter) => dispatcher.groups(filter),
-      receivers: () => dispatcher.receivers(),
+      put: (alerts) => this.live().dispatcher.put(alerts),
+      alerts: (filter) => this.live().dispatcher.alerts(filter),
+      groups: (filter) => this.live().dispatcher.groups(filter),
+      receivers: () => this.live().dispatcher.receivers(),
       configYaml: () => this.setup.alertmanagerYaml,
     };
   }
 
   testAlert(labels: Record<string, string>, annotations: Record<string, string>): Promise<AlertTestRoute[]> {
-    const { dispatcher, notifier } = this;
-    return sendTestAlert({ dispatcher, notifier, externalURL: this.deps.externalURL, now: this.deps.clock.now() }, labels, annotations);
+    const { dispatcher, notifier, externalURL } = this.live();
+    return sendTestAlert({ dispatcher, notifier, externalURL, now: this.deps.clock.now() }, labels, annotations);
   }
 
   /** For tests: evaluates every rule group now. */
   evaluateRules(): Promise<void> {
-    return this.rules.evaluateAll();
+    return this.live().rules.evaluateAll();
   }
 
   close(): void {
-    this.rules.stop();
-    this.dispatcher.stop();
+    this.running?.rules.stop();
+    this.running?.dispatcher.stop();
     this.silences.stop();
     this.ledgerPruning.stop();
   }
 
+  private live(): Running {
+    if (this.running === undefined) throw new VigilError('VIGIL_ERR_STORE_UNAVAILABLE', 'alerting is starting; try again in a moment');
+    return this.running;
+  }
+
+  private recordNotification(event: DispatchEvent): void {
+    if (event.kind !== 'notification') return;
+    // a receiver whose fallback delivered counts as partial: someone got it, not whom the route named
+    const delivered = event.results.filter((r) => r.ok).length;
+    const action = delivered === event.results.length ? 'sent' : delivered > 0 ? 'partial' : 'failed';
+    this.ledger.record({
+      at: event.at,
+      kind: 'notification',
+      action,
+      receiver: event.receiver,
+      detail: { groupKey: event.groupKey, status: event.status, fingerprints: event.fingerprints, results: event.results },
+    });
+    if (action !== 'sent') this.deps.logger.warn({ event: 'notification.failed', receiver: event.receiver, results: event.results }, 'notification failed');
+  }
+
   /** An expired silence is announced as a low-severity alert, so the routing tree sends it to its creator's receiver. */
   private noticeExpiry(silence: GettableSilence): void {
+    const { dispatcher, externalURL } = this.live();
     const now = this.deps.clock.now();
-    this.dispatcher.put([
+    dispatcher.put([
       {
         labels: { alertname: 'VigilSilenceExpired', severity: 'low', silence_id: silence.id, created_by: silence.createdBy },
         annotations: {
@@ -169,7 +183,7 @@ export class Alerting {
         },
         startsAt: now,
         endsAt: now + 60_000,
-        generatorURL: `${this.deps.externalURL}/#/silences/${silence.id}`,
+        generatorURL: `${externalURL}/#/silences/${silence.id}`,
         updatedAt: now,
       },
     ]);

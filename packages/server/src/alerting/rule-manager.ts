@@ -125,9 +125,10 @@ export class RuleManager {
     }
   }
 
+  /** Marked unsent: the dispatcher's alerts died with the last process (its notification log stops a second page). */
   private savedState(key: string): ActiveAlertState[] {
     const row = this.loadState.get(key) as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as ActiveAlertState[]) : [];
+    return row ? (JSON.parse(row.state) as ActiveAlertState[]).map((alert) => ({ ...alert, lastSentAtMs: undefined })) : [];
   }
 
   private recordChanges(at: number, before: Map<string, ActiveAlertState>, after: Map<string, ActiveAlertState>): void {
