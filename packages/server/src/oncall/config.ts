@@ -1,0 +1,220 @@
+/**
+ * The `oncall:` section of Vigil's config: people, teams, schedules and
+ * escalation policies. Times come out in UTC ms, durations in ms; ids are
+ * cross-checked, and an unknown id is an error at the path that names it.
+ */
+import { z } from 'zod';
+import { parseDurationMs } from '../config/duration.ts';
+import { isTimeZone, minuteOfDay, parseConfigTime, toWall } from './local-time.ts';
+import { OVERRIDE_LAYER, type EscalationPolicy, type Layer, type NotifyTarget, type OncallConfig, type Override, type Rotation, type Schedule } from './model.ts';
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+const DAY_SETS: Record<string, number[]> = { weekdays: [1, 2, 3, 4, 5], weekends: [0, 6], every_day: [0, 1, 2, 3, 4, 5, 6] };
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use up to 64 letters, digits, "_", "-" or ".", starting with a letter or digit');
+const name = z.string().min(1).max(200);
+
+const timeZone = z.string().refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not a known IANA time zone, e.g. Europe/Berlin` });
+
+/** Minutes since midnight; `allowEndOfDay` accepts 24:00 (a window's end). */
+function timeOfDay(allowEndOfDay: boolean) {
+  const limit = allowEndOfDay ? 1440 : 1439;
+  return z.string().transform((text, ctx) => {
+    const m = /^(\d{2}):(\d{2})$/.exec(text);
+    const minutes = m && Number(m[2]) < 60 ? Number(m[1]) * 60 + Number(m[2]) : undefined;
+    if (minutes === undefined || minutes > limit) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a time of day; use HH:MM from 00:00 to ${allowEndOfDay ? '24:00' : '23:59'}` });
+    }
+    return minutes ?? 0;
+  });
+}
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms === 0) ctx.addIssue({ code: 'custom', message: `"${text}" is not a positive duration; use e.g. 5m, 1h` });
+  return ms ?? 0;
+});
+
+// ---- people and teams -------------------------------------------------------
+
+const personSchema = z
+  .object({
+    id,
+    name,
+    email: z.email({ error: 'not an e-mail address' }).optional(),
+    phone: z.string().regex(/^\+[1-9]\d{1,14}$/, 'use E.164, e.g. +14155550123').optional(),
+    slack: z
+      .object({ webhook_url: z.url({ protocol: /^https?$/, error: 'use an http(s) URL' }).optional(), user: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    webhook_url: z.url({ protocol: /^https?$/, error: 'use an http(s) URL' }).optional(),
+    time_zone: timeZone,
+  })
+  .strict();
+
+const teamSchema = z.object({ id, name, members: z.array(id).min(1, 'a team needs at least one member') }).strict();
+
+// ---- schedules ----------------------------------------------------------------
+
+/** `1d`, `1w`, `12h`, `2w`… or a whole number of days. */
+const rotationLength = z.union([z.number(), z.string()]).transform((value, ctx): Rotation => {
+  const m = typeof value === 'string' ? /^(\d{1,4})([hdw])$/.exec(value) : undefined;
+  const count = typeof value === 'number' ? value : Number(m?.[1]) * (m?.[2] === 'w' ? 7 : 1);
+  if (!Number.isInteger(count) || count < 1 || count > 3650) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a rotation length; use e.g. 12h, 1d, 1w or a number of days` });
+  }
+  return { unit: m?.[2] === 'h' ? 'hour' : 'day', count: Math.max(1, count || 1) };
+});
+
+const rotationSchema = z
+  .object({
+    length: rotationLength,
+    /** Local time of each handoff; default: the local time of the layer's start. */
+    handoff: timeOfDay(false).optional(),
+  })
+  .strict();
+
+const days = z
+  .union([z.enum(['weekdays', 'weekends', 'every_day']), z.array(z.enum(WEEKDAYS)).min(1)], {
+    error: `use weekdays, weekends, every_day or a list of day names (${WEEKDAYS.join(', ')})`,
+  })
+  .transform((value) => (typeof value === 'string' ? DAY_SETS[value] : [...new Set(value.map((day) => WEEKDAYS.indexOf(day)))].sort((a, b) => a - b)));
+
+const restrictionSchema = z
+  .object({ days: days.default(() => [...DAY_SETS.every_day]), from: timeOfDay(false), to: timeOfDay(true) })
+  .strict()
+  .refine((r) => r.from !== r.to, { error: 'from and to must differ (leave out restrictions to be on call all day)', path: ['to'] })
+  .transform((r) => ({ days: r.days, fromMinute: r.from, toMinute: r.to }));
+
+const layerSchema = z
+  .object({
+    name,
+    participants: z.array(id).min(1, 'a layer needs at least one participant'),
+    /** RFC 3339, or local YYYY-MM-DDTHH:MM in the schedule's time zone. */
+    start: z.string(),
+    rotation: rotationSchema,
+    restrictions: z.array(restrictionSchema).default([]),
+  })
+  .strict();
+
+const overrideSchema = z.object({ person: id, start: z.string(), end: z.string(), reason: z.string().max(500).optional() }).strict();
+
+const badTime = (text: string) => `"${text}" is not a time; use RFC 3339 (2026-03-01T09:00:00Z) or local YYYY-MM-DDTHH:MM`;
+
+const scheduleSchema = z
+  .object({
+    id,
+    name,
+    time_zone: timeZone,
+    layers: z.array(layerSchema).min(1, 'a schedule needs at least one layer'),
+    overrides: z.array(overrideSchema).default([]),
+  })
+  .strict()
+  .transform((raw, ctx): Schedule => {
+    const at = (text: string, path: (string | number)[]) => {
+      const ms = parseConfigTime(text, raw.time_zone);
+      if (ms === undefined) ctx.addIssue({ code: 'custom', path, message: badTime(text) });
+      return ms;
+    };
+    const layers = raw.layers.map((l, i): Layer => {
+      const startMs = at(l.start, ['layers', i, 'start']) ?? 0;
+      const handoffMinute = l.rotation.handoff ?? minuteOfDay(toWall(startMs, raw.time_zone));
+      return { name: l.name, participants: l.participants, startMs, rotation: l.rotation.length, handoffMinute, restrictions: l.restrictions };
+    });
+    const overrides = raw.overrides.map((o, i): Override => {
+      const startMs = at(o.start, ['overrides', i, 'start']) ?? 0;
+      const endMs = at(o.end, ['overrides', i, 'end']) ?? Infinity;
+      if (endMs <= startMs) ctx.addIssue({ code: 'custom', path: ['overrides', i, 'end'], message: 'end must be after start' });
+      return { person: o.person, startMs, endMs, ...(o.reason !== undefined && { reason: o.reason }) };
+    });
+    return { id: raw.id, name: raw.name, time_zone: raw.time_zone, layers, overrides };
+  });
+
+// ---- escalation policies ------------------------------------------------------
+
+const notifyTargetSchema = z
+  .object({ schedule: id.optional(), person: id.optional(), team: id.optional() })
+  .strict()
+  .transform((t, ctx): NotifyTarget => {
+    const given = (['schedule', 'person', 'team'] as const).filter((key) => t[key] !== undefined);
+    if (given.length !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of schedule, person or team' });
+    const key = given[0] ?? 'person';
+    return { [key]: t[key] ?? '' } as NotifyTarget;
+  });
+
+const notifyList = z.array(notifyTargetSchema).min(1, 'notify at least one schedule, person or team');
+
+const stepSchema = z
+  .object({ notify: notifyList, wait: duration.prefault('5m') })
+  .strict()
+  .transform((s) => ({ targets: s.notify, waitMs: s.wait }));
+
+const policySchema = z
+  .object({
+    id,
+    name,
+    steps: z.array(stepSchema).min(1, 'a policy needs at least one step'),
+    repeat: z.number().int().min(0).max(100).default(0),
+    final: z.object({ notify: notifyList }).strict().optional(),
+  })
+  .strict()
+  .transform((p): EscalationPolicy => ({ id: p.id, name: p.name, steps: p.steps, repeat: p.repeat, ...(p.final && { final: { targets: p.final.notify } }) }));
+
+// ---- the section --------------------------------------------------------------
+
+export const oncallConfigSchema = z
+  .object({
+    people: z.array(personSchema).default([]),
+    teams: z.array(teamSchema).default([]),
+    schedules: z.array(scheduleSchema).default([]),
+    escalation_policies: z.array(policySchema).default([]),
+  })
+  .strict()
+  // Only a well-formed section has the shape the check reads, so unknown ids are reported once everything else is right.
+  .superRefine((config, ctx) => checkReferences(config, ctx), { when: (payload) => payload.issues.length === 0 });
+
+export type OncallConfigInput = z.input<typeof oncallConfigSchema>;
+
+type Path = (string | number)[];
+
+function checkReferences(config: OncallConfig, ctx: z.RefinementCtx): void {
+  const problem = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const known = {
+    person: uniqueIds(config.people, 'people', problem),
+    team: uniqueIds(config.teams, 'teams', problem),
+    schedule: uniqueIds(config.schedules, 'schedules', problem),
+  };
+  uniqueIds(config.escalation_policies, 'escalation_policies', problem);
+  const mustExist = (kind: keyof typeof known, ref: string, path: Path) => {
+    if (!known[kind].has(ref)) problem(path, `no ${kind} "${ref}"`);
+  };
+  config.teams.forEach((team, i) => team.members.forEach((m, j) => mustExist('person', m, ['teams', i, 'members', j])));
+  config.schedules.forEach((s, i) => {
+    const layerNames = new Set<string>();
+    s.layers.forEach((layer, j) => {
+      if (layer.name === OVERRIDE_LAYER) problem(['schedules', i, 'layers', j, 'name'], `"${OVERRIDE_LAYER}" is reserved for overrides`);
+      else if (layerNames.has(layer.name)) problem(['schedules', i, 'layers', j, 'name'], `duplicate layer name "${layer.name}"`);
+      layerNames.add(layer.name);
+      layer.participants.forEach((p, k) => mustExist('person', p, ['schedules', i, 'layers', j, 'participants', k]));
+    });
+    s.overrides.forEach((o, j) => mustExist('person', o.person, ['schedules', i, 'overrides', j, 'person']));
+  });
+  const checkTargets = (targets: NotifyTarget[], path: Path) =>
+    targets.forEach((t, k) => {
+      const [kind, ref] = Object.entries(t)[0] as [keyof typeof known, string];
+      mustExist(kind, ref, [...path, 'notify', k, kind]);
+    });
+  config.escalation_policies.forEach((p, i) => {
+    p.steps.forEach((step, j) => checkTargets(step.targets, ['escalation_policies', i, 'steps', j]));
+    if (p.final) checkTargets(p.final.targets, ['escalation_policies', i, 'final']);
+  });
+}
+
+function uniqueIds(items: { id: string }[], list: string, problem: (path: Path, message: string) => void): Set<string> {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) problem([list, i, 'id'], `duplicate id "${item.id}"`);
+    seen.add(item.id);
+  });
+  return seen;
+}
