@@ -15,7 +15,8 @@ import type { VigilConfig } from '../config/index.ts';
 import { Dispatcher, type DispatchEvent } from '../dispatch/index.ts';
 import { VigilError } from '../errors.ts';
 import { Silences, type GettableSilence } from '../dispatch/silences.ts';
-import { Notifier } from '../notify/index.ts';
+import { Notifier, type GlobalConfig, type ReceiverConfig } from '../notify/index.ts';
+import type { Notification, NotifierPort, SendResult } from '../dispatch/model.ts';
 import type { QueryRunner } from '../query/worker-pool.ts';
 import type { SampleAppender } from '../tsdb/index.ts';
 import { AlertLedger } from './ledger.ts';
@@ -28,6 +29,14 @@ import type { RuleGroupStatus } from '../rules/index.ts';
 export { AlertLedger, type LedgerEntry, type LedgerFilter } from './ledger.ts';
 export { loadAlertingSetup, type AlertingSetup } from './setup.ts';
 
+/** Where notifications of receivers with `oncall_configs` go besides their integrations (oncall/service.ts). */
+export interface OncallHandoff {
+  /** Throws when an `oncall_configs` policy does not exist, leaving the previous receivers in place. */
+  useReceivers(receivers: ReceiverConfig[]): void;
+  handles(receiver: string): boolean;
+  handle(receiver: string, notification: Notification): void;
+}
+
 export interface AlertingDeps {
   config: VigilConfig;
   /** Relative rule_files and alertmanager_config_file are resolved against it. */
@@ -38,6 +47,7 @@ export interface AlertingDeps {
   appender: SampleAppender;
   registry: Registry;
   logger: Logger;
+  oncall?: OncallHandoff;
 }
 
 /** What runs once the server listens: links in notifications need the address it got. */
@@ -58,6 +68,7 @@ export class Alerting {
   constructor(private readonly deps: AlertingDeps) {
     const { config, clock, db } = deps;
     this.setup = loadAlertingSetup(config, deps.configDir);
+    deps.oncall?.useReceivers(this.setup.alertmanager.receivers);
     this.ledger = new AlertLedger(db);
     this.silences = new Silences(db, {
       clock,
@@ -80,7 +91,7 @@ export class Alerting {
     });
     const dispatcher = new Dispatcher({
       config: this.setup.alertmanager,
-      notifier,
+      notifier: withOncall(notifier, this.deps.oncall),
       clock,
       db,
       silences: this.silences,
@@ -112,10 +123,16 @@ export class Alerting {
   reload(config: VigilConfig): void {
     const setup = loadAlertingSetup(config, this.deps.configDir);
     const { notifier, dispatcher, rules } = this.live();
+    this.deps.oncall?.useReceivers(setup.alertmanager.receivers);
     notifier.reconfigure({ global: setup.alertmanager.global, receivers: setup.alertmanager.receivers, templates: setup.templates });
     dispatcher.reconfigure(setup.alertmanager);
     rules.load(setup.rules);
     this.setup = setup;
+  }
+
+  /** The Alertmanager `global` section (SMTP, Twilio, HTTP settings) that on-call pages use too. */
+  alertmanagerGlobal(): GlobalConfig {
+    return this.setup.alertmanager.global;
   }
 
   ruleGroups(): RuleGroupStatus[] {
@@ -138,10 +155,6 @@ export class Alerting {
     return sendTestAlert({ dispatcher, notifier, externalURL, now: this.deps.clock.now() }, labels, annotations);
   }
 
-  /** For tests: evaluates every rule group now. */
-  evaluateRules(): Promise<void> {
-    return this.live().rules.evaluateAll();
-  }
 
   close(): void {
     this.running?.rules.stop();
@@ -187,5 +200,25 @@ export class Alerting {
         updatedAt: now,
       },
     ]);
+  }
+}
+
+/** The notifier, with on-call receivers also handing each notification to on-call (its outcome is one more result). */
+function withOncall(notifier: NotifierPort, oncall: OncallHandoff | undefined): NotifierPort {
+  if (!oncall) return notifier;
+  return {
+    async send(receiver, notification) {
+      const handed = oncall.handles(receiver) ? [handOver(oncall, receiver, notification)] : [];
+      return [...handed, ...(await notifier.send(receiver, notification))];
+    },
+  };
+}
+
+function handOver(oncall: OncallHandoff, receiver: string, notification: Notification): SendResult {
+  try {
+    oncall.handle(receiver, notification);
+    return { integration: 'oncall[0]', ok: true, attempts: 1 };
+  } catch (err) {
+    return { integration: 'oncall[0]', ok: false, attempts: 1, error: err instanceof Error ? err.message : String(err) };
   }
 }

@@ -85,7 +85,7 @@ export class RuleManager {
     return [...this.scheduled.values()].map((s) => s.group);
   }
 
-  /** Evaluates every group once now (tests and `POST /-/reload` use it; timers do the rest). */
+  /** Evaluates every group once now (the rules bench drives cycles with it; timers do the rest). */
   async evaluateAll(): Promise<void> {
     await Promise.all([...this.scheduled].map(([key, entry]) => this.evaluate(key, entry)));
   }
