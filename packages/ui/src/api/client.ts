@@ -290,3 +290,113 @@ export async function promLabelNamesMatching(match?: string): Promise<string[]> 
   const query = match ? `?${new URLSearchParams({ 'match[]': match })}` : '';
   return (await request<PromEnvelope<string[]>>(`/api/v1/labels${query}`)).data;
 }
+
+// ---- On-call pages ----
+
+export type IncidentSeverity = 'critical' | 'high' | 'medium' | 'low';
+export type IncidentState = 'triggered' | 'acknowledged' | 'resolved';
+
+/** The server's incident with its ms times as RFC 3339 strings. */
+export interface Incident {
+  id: string;
+  groupKey: string;
+  policyId: string;
+  severity: IncidentSeverity;
+  summary: string;
+  state: IncidentState;
+  createdAt: string;
+  triggeredAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  firstAcknowledgedAt?: string;
+  /** An acknowledged incident re-triggers here (snooze end or acknowledgement timeout). */
+  ackUntil?: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  assignee?: string;
+  escalation?: { position: number; cycle: number; stepsThisCycle: number; nextDueAt?: string };
+}
+
+export interface IncidentAlert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  status: 'firing' | 'resolved';
+  updatedAt: string;
+}
+
+export interface IncidentTimelineEntry {
+  at: string;
+  actor: string;
+  action: string;
+  via: string;
+  detail: Record<string, unknown>;
+}
+
+export interface IncidentPage {
+  key: string;
+  incidentId: string;
+  person: string;
+  severity: IncidentSeverity;
+  step: number;
+  attempt: number;
+  reason: string;
+  status: 'due' | 'sent' | 'failed' | 'capped' | 'cancelled';
+  dueAt: string;
+  sentAt?: string;
+  error?: string;
+}
+
+export interface IncidentDetail {
+  incident: Incident;
+  alerts: IncidentAlert[];
+  timeline: IncidentTimelineEntry[];
+  pages: IncidentPage[];
+}
+
+export interface OncallPerson {
+  id: string;
+  name: string;
+}
+
+export interface ScheduleOncall {
+  schedule: { id: string; name: string; time_zone: string };
+  now: { person: OncallPerson; layer: string } | null;
+  shifts: { person: OncallPerson; layer: string; start: string; end: string }[];
+}
+
+/** What a button asks the server to do to one incident, with its body (besides `by`). */
+export type IncidentAction =
+  | { kind: 'acknowledge' | 'resolve' | 'unacknowledge' }
+  | { kind: 'snooze'; minutes: number }
+  | { kind: 'reassign'; person: string }
+  | { kind: 'severity'; severity: IncidentSeverity };
+
+const INCIDENTS = '/vigil/api/v1/incidents';
+const incidentPath = (id: string) => `${INCIDENTS}/${encodeURIComponent(id)}`;
+const postJson = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export const incidentList = async (state: 'open' | 'all') =>
+  (await request<{ data: Incident[] }>(`${INCIDENTS}?${new URLSearchParams({ state })}`)).data;
+
+export const incidentDetail = async (id: string) => (await request<{ data: IncidentDetail }>(incidentPath(id))).data;
+
+/** `by` names who acted; `via: 'ui'` puts "ui" in the incident's timeline. */
+const actor = (by?: string) => ({ via: 'ui', ...(by && { by }) });
+
+export async function incidentAct(id: string, action: IncidentAction, by?: string): Promise<Incident> {
+  const { kind, ...body } = action;
+  return (await request<{ data: Incident }>(`${incidentPath(id)}/${kind}`, postJson({ ...body, ...actor(by) }))).data;
+}
+
+export const acknowledgeAllIncidents = async (by?: string) =>
+  (await request<{ data: { acknowledged: number } }>(`${INCIDENTS}/acknowledge-all`, postJson(actor(by)))).data;
+
+export const incidentRecordUrl = (id: string) => `${incidentPath(id)}/record`;
+
+/** The incident record as markdown text (a JSON-looking record is still shown as its text). */
+export async function incidentRecord(id: string): Promise<string> {
+  const body = await request<unknown>(incidentRecordUrl(id));
+  return typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+}
+
+export const oncallNow = async () => (await request<{ data: ScheduleOncall[] }>('/vigil/api/v1/oncall')).data;

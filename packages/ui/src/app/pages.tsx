@@ -9,6 +9,8 @@ import { DashboardsPage } from '../pages/dashboards/DashboardsPage.tsx';
 import { AlertsPage } from '../pages/alerts/AlertsPage.tsx';
 import { SilencesPage } from '../pages/alerts/SilencesPage.tsx';
 import { RulesPage } from '../pages/alerts/RulesPage.tsx';
+import { IncidentsPage } from '../pages/oncall/IncidentsPage.tsx';
+import { OncallPage } from '../pages/oncall/OncallPage.tsx';
 
 export interface PageProps {
   route: Route;
@@ -28,6 +30,8 @@ export const pages: PageEntry[] = [
   { path: '/alerts', title: 'Alerts', component: AlertsPage, nav: true, timeControls: false },
   { path: '/silences', title: 'Silences', component: SilencesPage, nav: true, timeControls: false },
   { path: '/rules', title: 'Rules', component: RulesPage, nav: true, timeControls: false },
+  { path: '/incidents', title: 'Incidents', component: IncidentsPage, nav: true, timeControls: false },
+  { path: '/oncall', title: 'On call', component: OncallPage, nav: true, timeControls: false },
 ];
 
 /** `/` shows the dashboards list; `/dashboards/x` belongs to `/dashboards`. */

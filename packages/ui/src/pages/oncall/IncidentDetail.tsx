@@ -1,0 +1,163 @@
+/** `#/incidents/<id>`: the incident, its actions, alerts, timeline, pages and record. */
+import { routeHref } from '../../app/router.ts';
+import { incidentDetail, type Incident, type IncidentDetail, type IncidentPage, type IncidentTimelineEntry } from '../../api/client.ts';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { LabelChips } from '../alerts/LabelChips.tsx';
+import { dateTimeText, parseTime } from '../alerts/time-text.ts';
+import { usePolled } from '../alerts/use-polled.ts';
+import { useActingAs } from './acting-as.ts';
+import { ActingAs } from './ActingAs.tsx';
+import { SeverityBadge, StateBadge } from './Badges.tsx';
+import { IncidentActions } from './IncidentActions.tsx';
+import { IncidentRecord } from './IncidentRecord.tsx';
+import { detailText, openForText, pagesInOrder, stepText, timelineInOrder } from './incident-view.ts';
+// the label chips' styles
+import '../alerts/alerts.css';
+
+export function IncidentDetailView({ id }: { id: string }) {
+  const detail = usePolled(() => incidentDetail(id), id, 15_000);
+  const [actingAs, setActingAs] = useActingAs();
+  return (
+    <div className="oncall-page">
+      <p>
+        <a href={routeHref('/incidents')}>← All open incidents</a>
+      </p>
+      {!detail.data && <h1>Incident {id}</h1>}
+      {detail.error !== undefined && <ErrorMessage error={detail.error} />}
+      {!detail.data && !detail.error && <p className="muted">Loading…</p>}
+      {detail.data && (
+        <>
+          <IncidentHeader incident={detail.data.incident} />
+          <section className="panel oncall-actions-panel" aria-label="Actions">
+            <ActingAs value={actingAs} onChange={setActingAs} />
+            <IncidentActions incident={detail.data.incident} by={actingAs} onChanged={detail.refresh} />
+          </section>
+          <IncidentSections detail={detail.data} />
+          <IncidentRecord id={id} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function IncidentHeader({ incident }: { incident: Incident }) {
+  const facts: [string, string | undefined][] = [
+    ['Id', incident.id],
+    ['Duration', openForText(incident, Date.now())],
+    ['Assignee', incident.assignee ?? 'none'],
+    ['Policy', incident.policyId],
+    ['Created', dateTimeText(parseTime(incident.createdAt))],
+    ['Acknowledged', incident.acknowledgedAt && `${dateTimeText(parseTime(incident.acknowledgedAt))} by ${incident.acknowledgedBy ?? 'unknown'}`],
+    ['Re-triggers at', incident.state === 'acknowledged' && incident.ackUntil ? dateTimeText(parseTime(incident.ackUntil)) : undefined],
+    ['Resolved', incident.resolvedAt && `${dateTimeText(parseTime(incident.resolvedAt))} by ${incident.resolvedBy ?? 'unknown'}`],
+    ['Next escalation', incident.state === 'triggered' && incident.escalation?.nextDueAt ? dateTimeText(parseTime(incident.escalation.nextDueAt)) : undefined],
+  ];
+  return (
+    <section className={`panel oncall-incident oncall-edge-${incident.severity}`} aria-label="Incident summary">
+      <div className="oncall-incident-head">
+        <SeverityBadge severity={incident.severity} />
+        <StateBadge state={incident.state} />
+      </div>
+      <h1>{incident.summary || `Incident ${incident.id}`}</h1>
+      <dl className="oncall-meta">
+        {facts
+          .filter((fact): fact is [string, string] => Boolean(fact[1]))
+          .map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+      </dl>
+    </section>
+  );
+}
+
+function IncidentSections({ detail }: { detail: IncidentDetail }) {
+  return (
+    <>
+      <section className="panel" aria-labelledby="oncall-alerts">
+        <h2 id="oncall-alerts">Alerts ({detail.alerts.length})</h2>
+        {detail.alerts.length === 0 && <p className="muted">No alerts recorded.</p>}
+        <ul className="oncall-alerts" aria-label="Incident alerts">
+          {detail.alerts.map((alert) => (
+            <li key={alert.fingerprint}>
+              <StateBadge state={alert.status} /> <LabelChips labels={alert.labels} />
+            </li>
+          ))}
+        </ul>
+      </section>
+      <Timeline entries={timelineInOrder(detail.timeline)} />
+      <Pages pages={pagesInOrder(detail.pages)} />
+    </>
+  );
+}
+
+function Timeline({ entries }: { entries: IncidentTimelineEntry[] }) {
+  return (
+    <section className="panel" aria-labelledby="oncall-timeline">
+      <h2 id="oncall-timeline">Timeline</h2>
+      {entries.length === 0 ? (
+        <p className="muted">Nothing has happened yet.</p>
+      ) : (
+        <table className="oncall-stack" aria-labelledby="oncall-timeline">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Actor</th>
+              <th>Action</th>
+              <th>Via</th>
+              <th>Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry, index) => (
+              <tr key={index}>
+                <td data-label="Time">{dateTimeText(parseTime(entry.at))}</td>
+                <td data-label="Actor">{entry.actor}</td>
+                <td data-label="Action">{entry.action}</td>
+                <td data-label="Via">{entry.via}</td>
+                <td data-label="Detail">{detailText(entry.detail)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Pages({ pages }: { pages: IncidentPage[] }) {
+  return (
+    <section className="panel" aria-labelledby="oncall-pages">
+      <h2 id="oncall-pages">Pages</h2>
+      {pages.length === 0 ? (
+        <p className="muted">Nobody has been paged.</p>
+      ) : (
+        <table className="oncall-stack" aria-labelledby="oncall-pages">
+          <thead>
+            <tr>
+              <th>Person</th>
+              <th>Step</th>
+              <th>Status</th>
+              <th>Sent</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pages.map((page) => (
+              <tr key={page.key}>
+                <td data-label="Person">{page.person}</td>
+                <td data-label="Step">{stepText(page)}</td>
+                <td data-label="Status">
+                  {page.status}
+                  {page.error && <span className="oncall-page-error"> — {page.error}</span>}
+                </td>
+                <td data-label="Sent">{page.sentAt ? dateTimeText(parseTime(page.sentAt)) : `due ${dateTimeText(parseTime(page.dueAt))}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
