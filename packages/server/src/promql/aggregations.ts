@@ -11,7 +11,7 @@ import { execError } from './values.ts';
 
 interface Group { labels: Labels; samples: VSample[] }
 
-function groupLabels(labels: Labels, e: Aggregate, without: ReadonlySet<string>): Labels {
+export function groupLabels(labels: Labels, e: Aggregate, without: ReadonlySet<string>): Labels {
   const out: Labels = {};
   if (e.without) {
     for (const n of Object.keys(labels)) if (n !== '__name__' && !without.has(n)) out[n] = labels[n];

@@ -62,3 +62,56 @@ test('annotations: warnings and infos with the position of the sub-expression', 
   assert.deepEqual(evalInstant('sort(up)', q, 0).warnings, []);
   assert.deepEqual(evalInstant('histogram_quantile(0.5, up)', q, 0).warnings.length, 1);
 });
+
+test('range results of range functions: series that lose their name merge, unless they meet at a step', () => {
+  const q = new MemoryQuerier();
+  const counter = (from: number, to: number) => Array.from({ length: (to - from) / 15_000 + 1 }, (_, i) => ({ t: from + i * 15_000, v: i * 3 }));
+  q.add({ __name__: 'a_total', x: '1' }, counter(0, 120_000));
+  q.add({ __name__: 'b_total', x: '1' }, counter(600_000, 720_000));
+  q.add({ __name__: 'a_total', x: '2' }, counter(0, 720_000));
+  const r = evalRange('rate({__name__=~"a_total|b_total"}[1m])', q, 60_000, 720_000, 60_000);
+  assert.deepEqual(r.result.map((s) => s.metric), [{ x: '1' }, { x: '2' }]);
+  const merged = r.result[0].points;
+  assert.deepEqual(merged.map((p) => p.t), [60_000, 120_000, 660_000, 720_000]);
+  assert.ok(merged.every((p) => Math.abs(p.v - 0.2) < 1e-9), JSON.stringify(merged));
+  assert.equal(r.result[1].points.length, 12);
+  // last_over_time keeps the name, so nothing merges.
+  assert.equal(evalRange('last_over_time({__name__=~"a_total|b_total"}[1m])', q, 60_000, 720_000, 60_000).result.length, 3);
+  q.add({ __name__: 'b_total', x: '2' }, counter(0, 60_000));
+  assert.throws(() => evalRange('rate({__name__=~"a_total|b_total"}[1m])', q, 60_000, 720_000, 60_000), /vector cannot contain metrics with the same labelset/);
+});
+
+test('range functions give the same answers held densely or as per-step samples', () => {
+  const q = new MemoryQuerier();
+  for (let i = 0; i < 12; i++) {
+    // Counters with resets, some starting late and some with gaps.
+    const samples = Array.from({ length: 40 }, (_, k) => ({ t: (i % 3) * 60_000 + k * 15_000, v: ((k * (i + 1)) % 23) + (k > 20 ? 0 : 100) }))
+      .filter((_, k) => i % 4 !== 1 || k % 9 !== 0);
+    q.add({ __name__: i % 2 ? 'a_total' : 'b_total', job: `j${i % 3}`, i: String(i % 6) }, samples);
+  }
+  for (const query of [
+    'rate({__name__=~"a_total|b_total"}[1m])',
+    'sum by (job) (increase(a_total[2m]))',
+    'topk(2, rate(b_total[1m]))',
+    'count_values("v", resets(a_total[3m]))',
+    'last_over_time(a_total[1m]) > 5',
+    'quantile_over_time(0.5, b_total[2m])',
+  ]) {
+    const dense = evalRange(query, q, 0, 600_000, 30_000);
+    const perStep = evalRange(query, q, 0, 600_000, 30_000, { maxDenseCells: 0 });
+    assert.ok(dense.result.length > 0, query);
+    assert.deepEqual(perStep, dense, query);
+    assert.deepEqual(formatPromApi(perStep), formatPromApi(dense), query);
+  }
+});
+
+test('a querier without selectColumns is read through select', () => {
+  const q = querier();
+  q.add({ __name__: 'c_total', job: 'x' }, Array.from({ length: 30 }, (_, k) => ({ t: k * 10_000, v: k % 11 })));
+  const rowsOnly = { select: q.select.bind(q), labelNames: q.labelNames.bind(q), labelValues: q.labelValues.bind(q) };
+  for (const query of ['sum(up)', 'rate(c_total[1m])', 'up offset 30s', 'timestamp(c_total)']) {
+    const direct = evalRange(query, q, 0, 300_000, 20_000);
+    assert.ok(direct.result.length > 0, query);
+    assert.deepEqual(evalRange(query, rowsOnly, 0, 300_000, 20_000), direct, query);
+  }
+});

@@ -9,7 +9,7 @@ import { evaluate } from './evaluate.ts';
 import { compareLabels, formatLabels, labelsKey, withoutName, type Labels } from './labels.ts';
 import { parsePromql } from './parse.ts';
 import { toSeries } from './selectors.ts';
-import { Annotations, SampleBudget, execError, type EvalContext, type RangeSeries, type Vector } from './values.ts';
+import { Annotations, SampleBudget, execError, type EvalContext, type RangeSeries, type SeriesVector, type Vector } from './values.ts';
 
 export interface EvalOptions {
   /** How far back an instant selector looks for a sample, ms. Default 5m. */
@@ -20,6 +20,13 @@ export interface EvalOptions {
   subqueryStepMs?: number;
   /** Absolute deadline (Date.now() ms) after which the query fails. */
   deadline?: number;
+  /**
+   * Most series × steps a range function's result is held as dense columns
+   * (9 bytes a cell, present or not). Beyond it, one object per sample
+   * present: cheaper when many series have samples in few steps (churn over
+   * a long range). Default 8 000 000 (72 MB).
+   */
+  maxDenseCells?: number;
 }
 
 export interface InstantSample { metric: Labels; t: number; v: number }
@@ -40,6 +47,7 @@ function context(querier: SeriesQuerier, times: number[], start: number, end: nu
     lookbackMs: o.lookbackDeltaMs ?? 300_000,
     subqueryStepMs: o.subqueryStepMs ?? 60_000,
     budget: new SampleBudget(o.maxSamples ?? 50_000_000, o.deadline ?? Infinity),
+    maxDenseCells: o.maxDenseCells ?? 8_000_000,
     annotations: new Annotations(),
   };
 }
@@ -79,7 +87,7 @@ function finishMatrix(series: RangeSeries[]): MatrixSeries[] {
     const metric = s.drop ? withoutName(s.labels) : s.labels;
     const key = labelsKey(metric);
     if (byKey.has(key)) execError(`vector cannot contain metrics with the same labelset: ${formatLabels(metric)}`);
-    byKey.set(key, { metric, points: s.t.map((t, i) => ({ t, v: s.v[i] })) });
+    byKey.set(key, { metric, points: Array.from(s.t, (t, i) => ({ t, v: s.v[i] })) });
   }
   return [...byKey.values()].sort((a, b) => compareLabels(a.metric, b.metric));
 }
@@ -95,7 +103,10 @@ export function evalRange(
   const ctx = { ...context(querier, times, startMs, endMs, options), rangeQuery: true };
   const value = evaluate(expr, ctx);
   const annos = ctx.annotations!.format(typeof query === 'string' ? query : undefined);
-  if (value.type === 'vector') return { resultType: 'matrix', result: finishRange(value.steps, times), ...annos };
+  if (value.type === 'vector') {
+    const result = value.bySeries ? finishBySeries(value.bySeries, times) : finishRange(value.steps, times);
+    return { resultType: 'matrix', result, ...annos };
+  }
   if (value.type === 'scalar') return { resultType: 'matrix', result: finishMatrix(toSeries(value, times)), ...annos };
   return execError(`invalid expression type "${value.type}" for range query, must be Scalar or instant Vector`);
 }
@@ -155,4 +166,68 @@ function finishRange(steps: Vector[], times: number[]): MatrixSeries[] {
     }
   }
   return out.sort((a, b) => compareLabels(a.metric, b.metric));
+}
+
+/**
+ * finishRange over a SeriesVector, without its per-step samples: series
+ * whose final label sets are equal become one (each step may hold only one
+ * of them), named after the one with the earliest sample.
+ */
+function finishBySeries(sv: SeriesVector, times: number[]): MatrixSeries[] {
+  const n = sv.steps;
+  const byKey = new Map<string, { metric: Labels; rows: number[]; first: number }>();
+  for (let row = 0; row < sv.labels.length; row++) {
+    const first = sv.present.indexOf(1, row * n) - row * n;
+    if (first < 0 || first >= n) continue;
+    const metric = sv.drop[row] ? withoutName(sv.labels[row]) : sv.labels[row];
+    const key = labelsKey(metric);
+    const merged = byKey.get(key);
+    if (merged === undefined) byKey.set(key, { metric, rows: [row], first });
+    else {
+      merged.rows.push(row);
+      if (first < merged.first) Object.assign(merged, { metric, first });
+    }
+  }
+  const out: MatrixSeries[] = [];
+  const at = new Int32Array(n);
+  for (const { metric, rows } of byKey.values()) {
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      at[i] = -1;
+      for (const row of rows) {
+        if (sv.present[row * n + i] !== 1) continue;
+        if (at[i] >= 0) execError(`vector cannot contain metrics with the same labelset`);
+        at[i] = row * n + i;
+        count++;
+      }
+    }
+    const cols = { t: new Float64Array(count), v: new Float64Array(count) };
+    for (let i = 0, k = 0; i < n; i++) {
+      if (at[i] < 0) continue;
+      cols.t[k] = times[i];
+      cols.v[k++] = sv.values[at[i]];
+    }
+    out.push(columnSeries(metric, cols));
+  }
+  return out.sort((a, b) => compareLabels(a.metric, b.metric));
+}
+
+/** The columns behind a MatrixSeries made by columnSeries, for formatPromApi. */
+export const matrixColumns = new WeakMap<MatrixSeries, { t: Float64Array; v: Float64Array }>();
+
+/**
+ * A MatrixSeries over columns whose point objects are made only if read:
+ * the HTTP API formats from the columns, and a large range answer held a
+ * point object per value.
+ */
+function columnSeries(metric: Labels, cols: { t: Float64Array; v: Float64Array }): MatrixSeries {
+  let points: { t: number; v: number }[] | undefined;
+  const s: MatrixSeries = {
+    metric,
+    get points() {
+      return (points ??= Array.from(cols.t, (t, i) => ({ t, v: cols.v[i] })));
+    },
+  };
+  matrixColumns.set(s, cols);
+  return s;
 }

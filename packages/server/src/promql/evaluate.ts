@@ -4,10 +4,11 @@
  */
 import type { Expr, Subquery } from './ast.ts';
 import { SET_OPS } from './ast.ts';
+import { aggregateSeries, canAggregateSeries } from './aggregate-series.ts';
 import { aggregateStep, checkAggregateParam, type GroupCache } from './aggregations.ts';
 import { makeSignature, scalarBinary, setOperation, vectorScalar, vectorVector } from './binary.ts';
 import { evalCall } from './functions.ts';
-import { atTime, evalRangeArg, evalVectorSelector, slideWindows, toSeries } from './selectors.ts';
+import { atTime, evalRangeArg, evalVectorSelector, seriesWindows, toSeries } from './selectors.ts';
 import type { EvalContext, RangeSeries, Value, Vector } from './values.ts';
 import { invalidQuantile, scalarSteps } from './values.ts';
 
@@ -23,8 +24,10 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       // Only an instant query returns a range vector; it is the window at its one step.
       const arg = evalRangeArg(e, ctx, evalSubquery);
       const series: RangeSeries[] = [];
-      slideWindows(arg, (s, lo, hi) => {
-        if (hi > lo) series.push({ labels: s.labels, drop: s.drop, t: s.t.slice(lo, hi), v: s.v.slice(lo, hi) });
+      seriesWindows(arg, (s, lo, hi) => {
+        for (let i = 0; i < lo.length; i++) {
+          if (hi[i] > lo[i]) series.push({ labels: s.labels, drop: s.drop, t: s.t.slice(lo[i], hi[i]), v: s.v.slice(lo[i], hi[i]) });
+        }
       }, ctx);
       return { type: 'matrix', series };
     }
@@ -50,13 +53,16 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     }
     case 'aggregate': {
       const inner = evaluate(e.expr, ctx);
-      const steps: Vector[] = inner.type === 'vector' ? inner.steps : ctx.times.map(() => []);
       let params: (number | string | undefined)[] = [];
       if (e.param) {
         const p = evaluate(e.param, ctx);
         params = p.type === 'scalar' ? [...p.v] : p.type === 'string' ? ctx.times.map(() => p.s) : [];
         if (e.op === 'quantile') for (const q of params) invalidQuantile(ctx, q as number, e.param.pos);
       }
+      if (inner.type === 'vector' && inner.bySeries && canAggregateSeries(e.op)) {
+        return { type: 'vector', steps: aggregateSeries(e, inner.bySeries, params, (p) => checkAggregateParam(e, p)) };
+      }
+      const steps: Vector[] = inner.type === 'vector' ? inner.steps : ctx.times.map(() => []);
       const cache: GroupCache = new WeakMap();
       return {
         type: 'vector',

@@ -1,5 +1,5 @@
 /** Query results in the Prometheus HTTP API's `data` shape (seconds, values as strings). */
-import type { QueryResult } from './engine.ts';
+import { matrixColumns, type MatrixSeries, type QueryResult } from './engine.ts';
 import { formatValue } from './literals.ts';
 
 export type PromApiData =
@@ -19,7 +19,15 @@ export function formatPromApi(r: QueryResult): PromApiData {
     case 'matrix':
       return {
         resultType: 'matrix',
-        result: r.result.map((s) => ({ metric: s.metric, values: s.points.map((p): [number, string] => [sec(p.t), formatValue(p.v)]) })),
+        result: r.result.map((s) => ({ metric: s.metric, values: apiValues(s) })),
       };
   }
+}
+
+function apiValues(s: MatrixSeries): [number, string][] {
+  const cols = matrixColumns.get(s);
+  if (cols === undefined) return s.points.map((p) => [p.t / 1000, formatValue(p.v)]);
+  const values = new Array<[number, string]>(cols.t.length);
+  for (let i = 0; i < values.length; i++) values[i] = [cols.t[i] / 1000, formatValue(cols.v[i])];
+  return values;
 }

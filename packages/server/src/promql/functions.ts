@@ -7,11 +7,11 @@ import type { Call, Expr, Subquery } from './ast.ts';
 import { unwrapParens } from './ast.ts';
 import { SAMPLE_FUNCTIONS } from './instant-functions.ts';
 import { absentLabels, histogramQuantile, labelJoin, labelReplace, sortByLabel, sortByValue } from './vector-functions.ts';
-import { KEEPS_NAME, RANGE_FUNCTIONS, type Window } from './range-functions.ts';
-import { evalRangeArg, slideWindows } from './selectors.ts';
-import type { EvalContext, RangeSeries, Value, Vector } from './values.ts';
+import { KEEPS_NAME, RANGE_FUNCTIONS, type RangeFn, type Window } from './range-functions.ts';
+import { evalRangeArg, seriesWindows, type RangeArg } from './selectors.ts';
+import type { EvalContext, RangeSeries, SeriesVector, Value, Vector } from './values.ts';
 import type { Labels } from './labels.ts';
-import { info, invalidQuantile, scalarSteps, warn } from './values.ts';
+import { info, invalidQuantile, scalarSteps, seriesVectorValue, warn } from './values.ts';
 
 export type Evaluate = (e: Expr, ctx: EvalContext) => Value;
 export type EvalSubquery = (e: Subquery, ctx: EvalContext) => RangeSeries[];
@@ -33,17 +33,65 @@ function vectorArg(e: Expr, ctx: EvalContext, evaluate: Evaluate): Vector[] {
 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
-/** Annotations of range functions, raised for a series whose window holds samples. */
-function rangeAnnotations(e: Call, labels: Labels, w: Window, ctx: EvalContext): void {
+/** Annotations of range functions over a series, raised when one of its windows holds samples. */
+function seriesAnnotations(e: Call, labels: Labels, ctx: EvalContext): void {
   const f = e.func;
+  if (f !== 'rate' && f !== 'increase' && f !== 'irate') return;
   const arg = e.args.find((a) => a.kind === 'matrix-selector' || a.kind === 'subquery') ?? e;
-  if (f === 'rate' || f === 'increase' || f === 'irate') {
-    const name = labels.__name__;
-    if (name !== undefined && name !== '' && !COUNTER_SUFFIXES.some((x) => name.endsWith(x))) {
-      info(ctx, `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`, arg.pos);
-    }
+  const name = labels.__name__;
+  if (name !== undefined && name !== '' && !COUNTER_SUFFIXES.some((x) => name.endsWith(x))) {
+    info(ctx, `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`, arg.pos);
   }
-  if (f === 'quantile_over_time') invalidQuantile(ctx, w.params[0], e.args[0].pos);
+}
+
+/**
+ * A range function over every series' windows: into a SeriesVector (no
+ * sample object per step) unless that would exceed ctx.maxDenseCells.
+ */
+function evalRangeFunction(e: Call, rangeFn: RangeFn, arg: RangeArg, params: Float64Array[], ctx: EvalContext): Value {
+  const n = ctx.times.length;
+  const keep = KEEPS_NAME.has(e.func);
+  const size = arg.series.length * n;
+  const sv: SeriesVector | undefined =
+    size <= ctx.maxDenseCells ? { labels: [], drop: [], steps: n, values: new Float64Array(size), present: new Uint8Array(size) } : undefined;
+  const steps: Vector[] = sv ? [] : ctx.times.map(() => []);
+  // One window object, moved along: rangeFn is called once per series and step.
+  const w: Window = { t: new Float64Array(0), v: new Float64Array(0), lo: 0, hi: 0, start: 0, end: 0, rangeMs: arg.rangeMs, stepTime: 0, params: [] };
+  const { ends, rangeMs } = arg;
+  const times = ctx.times;
+  const quantileArg = e.func === 'quantile_over_time';
+  let row = 0;
+  seriesWindows(arg, (s, lo, hi) => {
+    const drop = keep ? s.drop : true;
+    sv?.labels.push(s.labels);
+    sv?.drop.push(drop);
+    w.t = s.t;
+    w.v = s.v;
+    let annotated = false;
+    for (let i = 0, at = row * n; i < n; i++, at++) {
+      w.lo = lo[i];
+      w.hi = hi[i];
+      w.end = ends[i];
+      w.start = ends[i] - rangeMs;
+      w.stepTime = times[i];
+      if (params.length > 0) w.params = params.map((p) => p[i]);
+      if (w.hi > w.lo) {
+        if (!annotated) seriesAnnotations(e, s.labels, ctx);
+        annotated = true;
+        if (quantileArg) invalidQuantile(ctx, w.params[0], e.args[0].pos);
+      }
+      const out = rangeFn(w);
+      if (out === undefined) continue;
+      if (sv) {
+        sv.values[at] = out;
+        sv.present[at] = 1;
+      } else {
+        steps[i].push({ labels: s.labels, v: out, drop });
+      }
+    }
+    row++;
+  }, ctx);
+  return sv ? seriesVectorValue(sv) : { type: 'vector', steps };
 }
 
 export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub: EvalSubquery): Value {
@@ -55,26 +103,15 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
     const params = e.args.filter((_, i) => i !== argIdx).map((a) => scalarArg(a, ctx, evaluate));
     const rangeExpr = e.args[argIdx] as Parameters<typeof evalRangeArg>[0];
     const arg = evalRangeArg(rangeExpr, ctx, evalSub);
-    const steps: Vector[] = ctx.times.map(() => []);
-    const keep = KEEPS_NAME.has(f);
     if (f === 'absent_over_time') {
       const present = new Uint8Array(n);
-      slideWindows(arg, (_s, lo, hi, i) => { if (hi > lo) present[i] = 1; }, ctx);
+      seriesWindows(arg, (_s, lo, hi) => {
+        for (let i = 0; i < n; i++) if (hi[i] > lo[i]) present[i] = 1;
+      }, ctx);
       const labels = absentLabels(rangeExpr);
-      for (let i = 0; i < n; i++) if (!present[i]) steps[i].push({ labels, v: 1 });
-      return { type: 'vector', steps };
+      return { type: 'vector', steps: Array.from(present, (p): Vector => (p ? [] : [{ labels, v: 1 }])) };
     }
-    const w: Window = { t: [], v: [], lo: 0, hi: 0, start: 0, end: 0, rangeMs: arg.rangeMs, stepTime: 0, params: [] };
-    slideWindows(arg, (s, lo, hi, i) => {
-      w.t = s.t; w.v = s.v; w.lo = lo; w.hi = hi;
-      w.end = arg.ends[i]; w.start = arg.ends[i] - arg.rangeMs;
-      w.stepTime = ctx.times[i];
-      if (params.length > 0) w.params = params.map((p) => p[i]);
-      if (hi > lo) rangeAnnotations(e, s.labels, w, ctx);
-      const out = rangeFn(w);
-      if (out !== undefined) steps[i].push({ labels: s.labels, v: out, drop: keep ? s.drop : true });
-    }, ctx);
-    return { type: 'vector', steps };
+    return evalRangeFunction(e, rangeFn, arg, params, ctx);
   }
   const sampleFn = SAMPLE_FUNCTIONS[f];
   if (sampleFn) {

@@ -1,11 +1,13 @@
 /** An in-memory SeriesQuerier for tests, the conformance runner and benchmarks. */
 import type { LabelMatcher } from '../logql/index.ts';
 import { compileMatchers } from '../logql/index.ts';
-import type { Sample, Series, SeriesLabels, SeriesQuerier } from '../tsdb/model.ts';
+import type { Sample, Series, SeriesColumns, SeriesLabels, SeriesQuerier } from '../tsdb/model.ts';
 import { labelsKey } from './labels.ts';
 
 export class MemoryQuerier implements SeriesQuerier {
   private readonly series = new Map<string, Series>();
+  /** Each series' samples as columns, built on first select after a change. */
+  private readonly columns = new Map<string, SeriesColumns>();
 
   /** Adds samples; appends keep each series sorted by time (a later sample at the same time replaces). */
   add(labels: SeriesLabels, samples: Sample[]): void {
@@ -15,10 +17,27 @@ export class MemoryQuerier implements SeriesQuerier {
     const byT = new Map(s.samples.map((x) => [x.t, x]));
     for (const x of samples) byT.set(x.t, { t: x.t, v: x.v });
     s.samples = [...byT.values()].sort((a, b) => a.t - b.t);
+    this.columns.delete(key);
   }
 
   clear(): void {
     this.series.clear();
+    this.columns.clear();
+  }
+
+  selectColumns(matchers: LabelMatcher[], startMs: number, endMs: number): SeriesColumns[] {
+    const test = compileMatchers(matchers);
+    const out: SeriesColumns[] = [];
+    for (const [key, s] of this.series) {
+      if (!test(s.labels)) continue;
+      let cols = this.columns.get(key);
+      if (cols === undefined) this.columns.set(key, (cols = toColumns(s)));
+      const t = cols.t;
+      const lo = firstIndex(t.length, (i) => t[i] >= startMs);
+      const hi = firstIndex(t.length, (i) => t[i] > endMs);
+      if (hi > lo) out.push({ labels: s.labels, t: cols.t.subarray(lo, hi), v: cols.v.subarray(lo, hi) });
+    }
+    return out;
   }
 
   select(matchers: LabelMatcher[], startMs: number, endMs: number): Series[] {
@@ -26,9 +45,8 @@ export class MemoryQuerier implements SeriesQuerier {
     const out: Series[] = [];
     for (const s of this.series.values()) {
       if (!test(s.labels)) continue;
-      const lo = lowerBound(s.samples, startMs);
-      let hi = lo;
-      while (hi < s.samples.length && s.samples[hi].t <= endMs) hi++;
+      const lo = firstIndex(s.samples.length, (i) => s.samples[i].t >= startMs);
+      const hi = firstIndex(s.samples.length, (i) => s.samples[i].t > endMs);
       if (hi > lo) out.push({ labels: s.labels, samples: s.samples.slice(lo, hi) });
     }
     return out;
@@ -47,12 +65,22 @@ export class MemoryQuerier implements SeriesQuerier {
   }
 }
 
-function lowerBound(samples: Sample[], t: number): number {
-  let lo = 0, hi = samples.length;
+/** The first index in [0, n) where `after` holds (it holds from some index on), or n. */
+function firstIndex(n: number, after: (i: number) => boolean): number {
+  let lo = 0, hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (samples[mid].t < t) lo = mid + 1;
-    else hi = mid;
+    if (after(mid)) hi = mid;
+    else lo = mid + 1;
   }
   return lo;
+}
+
+function toColumns({ labels, samples }: Series): SeriesColumns {
+  const cols = { labels, t: new Float64Array(samples.length), v: new Float64Array(samples.length) };
+  samples.forEach((s, i) => {
+    cols.t[i] = s.t;
+    cols.v[i] = s.v;
+  });
+  return cols;
 }

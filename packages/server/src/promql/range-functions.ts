@@ -6,8 +6,8 @@
 import { kahanSumInc, promMean, promVariance, quantile } from './math.ts';
 
 export interface Window {
-  t: number[];
-  v: number[];
+  t: Float64Array;
+  v: Float64Array;
   lo: number;
   hi: number;
   /** Window bounds (rangeStart, rangeEnd], ms. */
@@ -22,16 +22,38 @@ export interface Window {
 
 export type RangeFn = (w: Window) => number | undefined;
 
+/**
+ * Per series, how many counter resets come up to each sample: a window
+ * without any (the usual case) skips the walk over its samples. Kept for
+ * the last series asked about, since windows come one series at a time.
+ */
+function resetCounter(): (v: Float64Array) => Int32Array {
+  let series: Float64Array | undefined;
+  let counts = new Int32Array(0);
+  return (v) => {
+    if (v !== series) {
+      series = v;
+      counts = new Int32Array(v.length);
+      for (let i = 1; i < v.length; i++) counts[i] = counts[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
+    }
+    return counts;
+  };
+}
+
 function extrapolated(isCounter: boolean, isRate: boolean): RangeFn {
+  const resets = resetCounter();
   return ({ t, v, lo, hi, start, end, rangeMs }) => {
     const n = hi - lo;
     if (n < 2) return undefined;
     let result = v[hi - 1] - v[lo];
     if (isCounter) {
-      let last = 0;
-      for (let i = lo; i < hi; i++) {
-        if (v[i] < last) result += last;
-        last = v[i];
+      const counts = resets(v);
+      if (counts[hi - 1] !== counts[lo]) {
+        let last = 0;
+        for (let i = lo; i < hi; i++) {
+          if (v[i] < last) result += last;
+          last = v[i];
+        }
       }
     }
     const firstT = t[lo];
@@ -67,7 +89,7 @@ function instant(isRate: boolean): RangeFn {
   };
 }
 
-function linearRegression(t: number[], v: number[], lo: number, hi: number, interceptTime: number): [number, number] {
+function linearRegression(t: Float64Array, v: Float64Array, lo: number, hi: number, interceptTime: number): [number, number] {
   let n = 0, sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
   const initY = v[lo];
   let constY = true;
@@ -89,7 +111,7 @@ function linearRegression(t: number[], v: number[], lo: number, hi: number, inte
 }
 
 const nonEmpty = (f: RangeFn): RangeFn => (w) => (w.hi > w.lo ? f(w) : undefined);
-const slice = (w: Window): number[] => w.v.slice(w.lo, w.hi);
+const slice = (w: Window): number[] => Array.from(w.v.subarray(w.lo, w.hi));
 
 function extreme(pick: (cur: number, best: number) => boolean, ts: boolean): RangeFn {
   return nonEmpty(({ t, v, lo, hi }) => {

@@ -5,8 +5,8 @@
  */
 import type { AtModifier, MatrixSelector, Subquery, VectorSelector } from './ast.ts';
 import { compileMatchers } from '../logql/index.ts';
-import { isStaleNaN } from '../tsdb/model.ts';
-import { labelsKey } from './labels.ts';
+import { isStaleNaN, type Series, type SeriesColumns } from '../tsdb/model.ts';
+import { labelsKey, type Labels } from './labels.ts';
 import type { EvalContext, RangeSeries, Value, Vector } from './values.ts';
 
 export function atTime(at: AtModifier | undefined, ctx: EvalContext): number | undefined {
@@ -22,11 +22,22 @@ function readTimes(at: AtModifier | undefined, offsetMs: number, ctx: EvalContex
   return ctx.times.map((t) => (fixed ?? t) - offsetMs);
 }
 
-function select(vs: VectorSelector, ctx: EvalContext, mint: number, maxt: number) {
-  const series = ctx.querier.select(vs.matchers, mint, maxt);
+function select(vs: VectorSelector, ctx: EvalContext, mint: number, maxt: number): SeriesColumns[] {
+  const q = ctx.querier;
+  const series = q.selectColumns ? q.selectColumns(vs.matchers, mint, maxt) : q.select(vs.matchers, mint, maxt).map(toColumns);
   // Stores may match loosely (or ignore regexes); the engine's matchers decide.
   const test = compileMatchers(vs.matchers);
   return series.filter((s) => test(s.labels));
+}
+
+/** For queriers without selectColumns. */
+function toColumns({ labels, samples }: Series): SeriesColumns {
+  const cols = { labels, t: new Float64Array(samples.length), v: new Float64Array(samples.length) };
+  samples.forEach((s, i) => {
+    cols.t[i] = s.t;
+    cols.v[i] = s.v;
+  });
+  return cols;
 }
 
 export function evalVectorSelector(vs: VectorSelector, ctx: EvalContext): Value {
@@ -35,17 +46,15 @@ export function evalVectorSelector(vs: VectorSelector, ctx: EvalContext): Value 
   const max = Math.max(...reads);
   const steps: Vector[] = reads.map(() => []);
   let total = 0;
-  for (const s of select(vs, ctx, min - ctx.lookbackMs + 1, max)) {
-    const samples = s.samples;
+  for (const { labels, t, v } of select(vs, ctx, min - ctx.lookbackMs + 1, max)) {
     let j = -1;
     for (let i = 0; i < reads.length; i++) {
       const te = reads[i];
       if (i > 0 && te < reads[i - 1]) j = -1;
-      while (j + 1 < samples.length && samples[j + 1].t <= te) j++;
+      while (j + 1 < t.length && t[j + 1] <= te) j++;
       if (j < 0) continue;
-      const smp = samples[j];
-      if (smp.t <= te - ctx.lookbackMs || isStaleNaN(smp.v)) continue;
-      steps[i].push({ labels: s.labels, v: smp.v, t: smp.t });
+      if (t[j] <= te - ctx.lookbackMs || isStaleNaN(v[j])) continue;
+      steps[i].push({ labels, v: v[j], t: t[j] });
       total++;
     }
   }
@@ -67,55 +76,69 @@ export function evalRangeArg(e: MatrixSelector | Subquery, ctx: EvalContext, eva
     const min = Math.min(...ends);
     const max = Math.max(...ends);
     const series: RangeSeries[] = [];
-    for (const s of select(vs, ctx, min - e.rangeMs + 1, max)) {
-      const t: number[] = [];
-      const v: number[] = [];
-      for (const smp of s.samples) {
-        if (isStaleNaN(smp.v) || smp.t <= min - e.rangeMs || smp.t > max) continue;
-        t.push(smp.t);
-        v.push(smp.v);
-      }
-      series.push({ labels: s.labels, drop: false, t, v });
-    }
+    for (const s of select(vs, ctx, min - e.rangeMs + 1, max)) series.push(windowSamples(s, min - e.rangeMs, max));
     return { series, rangeMs: e.rangeMs, ends };
   }
   return { series: evalSub(e, ctx), rangeMs: e.rangeMs, ends: readTimes(e.at, e.offsetMs, ctx) };
 }
 
+/** The series' samples in (after, until], without staleness markers (views when nothing is dropped). */
+function windowSamples({ labels, t, v }: SeriesColumns, after: number, until: number): RangeSeries {
+  let n = 0;
+  for (let i = 0; i < t.length; i++) if (!(t[i] <= after || t[i] > until || isStaleNaN(v[i]))) n++;
+  if (n === t.length) return { labels, drop: false, t, v };
+  const kept = { labels, drop: false, t: new Float64Array(n), v: new Float64Array(n) };
+  for (let i = 0, j = 0; i < t.length; i++) {
+    if (t[i] <= after || t[i] > until || isStaleNaN(v[i])) continue;
+    kept.t[j] = t[i];
+    kept.v[j++] = v[i];
+  }
+  return kept;
+}
+
 /**
- * Walks every series' window over the steps, calling `fn(series, lo, hi, step)`
- * with the sample indices [lo, hi) inside (end - range, end]. Counts the
- * largest total window against the sample budget.
+ * Walks every series' windows over the steps: for each series, `fn(series,
+ * lo, hi)` where [lo[i], hi[i]) are the indices of its samples inside step
+ * i's window (end - range, end]. The bounds arrays are reused from one
+ * series to the next. Counts the largest total window against the sample
+ * budget.
  */
-export function slideWindows(
+export function seriesWindows(
   arg: RangeArg,
-  fn: (s: RangeSeries, lo: number, hi: number, step: number) => void,
+  fn: (s: RangeSeries, lo: Int32Array, hi: Int32Array) => void,
   ctx: EvalContext,
 ): void {
-  const perStep = new Float64Array(arg.ends.length);
+  const { ends, rangeMs } = arg;
+  const n = ends.length;
+  const perStep = new Float64Array(n);
+  const los = new Int32Array(n);
+  const his = new Int32Array(n);
   for (const s of arg.series) {
+    const t = s.t;
     let lo = 0;
     let hi = 0;
-    for (let i = 0; i < arg.ends.length; i++) {
-      const end = arg.ends[i];
-      if (i > 0 && end < arg.ends[i - 1]) lo = hi = 0;
-      while (hi < s.t.length && s.t[hi] <= end) hi++;
-      while (lo < hi && s.t[lo] <= end - arg.rangeMs) lo++;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i];
+      if (i > 0 && end < ends[i - 1]) lo = hi = 0;
+      while (hi < t.length && t[hi] <= end) hi++;
+      while (lo < hi && t[lo] <= end - rangeMs) lo++;
       perStep[i] += hi - lo;
-      fn(s, lo, hi, i);
+      los[i] = lo;
+      his[i] = hi;
     }
+    fn(s, los, his);
   }
   let peak = 0;
-  for (const n of perStep) peak = Math.max(peak, n);
+  for (const x of perStep) peak = Math.max(peak, x);
   ctx.budget.add(peak);
   ctx.budget.release(peak);
 }
 
 /** Collects per-step vectors into series (for subqueries and range results). */
 export function toSeries(value: Value, times: number[]): RangeSeries[] {
-  if (value.type === 'scalar') return [{ labels: {}, drop: false, t: [...times], v: [...value.v] }];
+  if (value.type === 'scalar') return [{ labels: {}, drop: false, t: Float64Array.from(times), v: Float64Array.from(value.v) }];
   if (value.type !== 'vector') return [];
-  const byKey = new Map<string, RangeSeries>();
+  const byKey = new Map<string, { labels: Labels; drop: boolean; t: number[]; v: number[] }>();
   const keys = new WeakMap<object, string>();
   value.steps.forEach((vec, i) => {
     for (const smp of vec) {
@@ -130,5 +153,5 @@ export function toSeries(value: Value, times: number[]): RangeSeries[] {
       s.v.push(smp.v);
     }
   });
-  return [...byKey.values()];
+  return [...byKey.values()].map((s) => ({ ...s, t: Float64Array.from(s.t), v: Float64Array.from(s.v) }));
 }

@@ -20,13 +20,27 @@ export type Vector = VSample[];
 export interface RangeSeries {
   labels: Labels;
   drop: boolean;
-  t: number[];
-  v: number[];
+  t: Float64Array;
+  v: Float64Array;
+}
+
+/**
+ * A vector over all steps held per series, as range functions produce it:
+ * the value of series s at step i is `values[s * steps + i]` where
+ * `present[s * steps + i]` is 1. Consumers that know it (aggregations, the
+ * range result) skip the per-step sample objects; others read `steps`.
+ */
+export interface SeriesVector {
+  labels: Labels[];
+  drop: boolean[];
+  steps: number;
+  values: Float64Array;
+  present: Uint8Array;
 }
 
 export type Value =
   | { type: 'scalar'; v: Float64Array }
-  | { type: 'vector'; steps: Vector[] }
+  | { type: 'vector'; steps: Vector[]; bySeries?: SeriesVector }
   | { type: 'string'; s: string }
   | { type: 'matrix'; series: RangeSeries[] };
 
@@ -44,6 +58,8 @@ export interface EvalContext {
   annotations?: Annotations;
   /** True for a range query (evalRange), where sorting functions have no effect. */
   rangeQuery?: boolean;
+  /** Most series × steps a range function's result may hold as dense columns (see EvalOptions). */
+  maxDenseCells: number;
 }
 
 /** Prometheus-style annotations: text plus the byte offset of the sub-expression that raised it. */
@@ -123,4 +139,25 @@ export function execError(message: string): never {
 
 export function scalarSteps(n: number, value: number): Value {
   return { type: 'scalar', v: new Float64Array(n).fill(value) };
+}
+
+/** A vector value over a SeriesVector; its per-step samples are built on first read, once. */
+export function seriesVectorValue(sv: SeriesVector): Value {
+  let steps: Vector[] | undefined;
+  return {
+    type: 'vector',
+    bySeries: sv,
+    get steps(): Vector[] {
+      return (steps ??= stepsOf(sv));
+    },
+  };
+}
+
+/** Per step, the present series in series order (the order a per-step evaluation gives). */
+function stepsOf({ labels, drop, steps: n, values, present }: SeriesVector): Vector[] {
+  const steps: Vector[] = Array.from({ length: n }, () => []);
+  for (let s = 0; s < labels.length; s++) {
+    for (let i = 0, at = s * n; i < n; i++, at++) if (present[at] === 1) steps[i].push({ labels: labels[s], v: values[at], drop: drop[s] });
+  }
+  return steps;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeChunk, encodeChunk, ChunkEncoder } from './chunk.ts';
+import { decodeChunk, decodeChunkInto, encodeChunk, ChunkEncoder } from './chunk.ts';
 import { isStaleNaN, staleNaN, type Sample } from './model.ts';
 
 const view = new DataView(new ArrayBuffer(8));
@@ -137,6 +137,22 @@ test('decodeChunk filters by time range', () => {
     got.map((s) => s.t),
     samples.filter((s) => s.t >= 100 && s.t <= 200).map((s) => s.t),
   );
+});
+
+test('decodeChunkInto appends in range into columns after what is there, bits kept', () => {
+  const first = encodeChunk([{ t: 0, v: 1 }, { t: 10, v: 2 }]);
+  const second = encodeChunk(Array.from({ length: 30 }, (_, i) => ({ t: 100 + i * 10, v: i === 5 ? staleNaN() : i === 6 ? -0 : i })));
+  const cols = { t: new Float64Array(32).fill(-1), v: new Float64Array(32).fill(-1) };
+  let n = decodeChunkInto(first.data, first.count, cols, 0);
+  assert.equal(n, 2);
+  n = decodeChunkInto(second.data, second.count, cols, n, 150, 200);
+  assert.equal(n, 2 + 6);
+  assert.deepEqual([...cols.t.subarray(0, n)], [0, 10, 150, 160, 170, 180, 190, 200]);
+  assert.ok(isStaleNaN(cols.v[2]));
+  assert.ok(Object.is(cols.v[3], -0));
+  assert.deepEqual([...cols.v.subarray(4, n)], [7, 8, 9, 10]);
+  assert.equal(cols.t[n], -1, 'nothing written past the end');
+  assert.equal(decodeChunkInto(second.data, second.count, cols, 3, 1000), 3, 'nothing in range');
 });
 
 test('an encoder can be read at any point (the head writes its open chunk after each append)', () => {

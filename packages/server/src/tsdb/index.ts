@@ -2,6 +2,6 @@ export { TsdbWriter, type TsdbOptions } from './writer.ts';
 export { TsdbQuerier, type TsdbQuerierOptions } from './querier.ts';
 export { TsdbAppendError, type SampleRejection, type RejectionReason } from './errors.ts';
 export { defaultTsdbLimits, type TsdbLimits } from './limits.ts';
-export { ChunkEncoder, decodeChunk, encodeChunk, MAX_SAMPLES_PER_CHUNK, MAX_CHUNK_SPAN_MS } from './chunk.ts';
+export { ChunkEncoder, decodeChunk, decodeChunkInto, encodeChunk, MAX_SAMPLES_PER_CHUNK, MAX_CHUNK_SPAN_MS, type SampleColumns } from './chunk.ts';
 export { staleNaN, isStaleNaN, STALE_NAN_BITS } from './model.ts';
-export type { Sample, Series, SeriesLabels, SampleAppender, SeriesQuerier } from './model.ts';
+export type { Sample, Series, SeriesColumns, SeriesLabels, SampleAppender, SeriesQuerier } from './model.ts';

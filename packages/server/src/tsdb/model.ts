@@ -43,10 +43,24 @@ export interface SampleAppender {
   append(tenant: string, series: Series[]): void;
 }
 
+/** A series' samples as two index-aligned columns (no object per sample). */
+export interface SeriesColumns {
+  labels: SeriesLabels;
+  /** Unix ms, ascending. */
+  t: Float64Array;
+  v: Float64Array;
+}
+
 /** What PromQL needs: synchronous, it runs in a query worker. */
 export interface SeriesQuerier {
   /** Series matching all matchers with their samples in [startMs, endMs], oldest first. */
   select(matchers: LabelMatcher[], startMs: number, endMs: number): Series[];
+  /**
+   * What select() returns, as columns: what PromQL reads when a querier has
+   * it, since queries read millions of samples. Label objects may be shared
+   * between calls and must not be changed.
+   */
+  selectColumns?(matchers: LabelMatcher[], startMs: number, endMs: number): SeriesColumns[];
   labelNames(matchers: LabelMatcher[], startMs: number, endMs: number): string[];
   labelValues(name: string, matchers: LabelMatcher[], startMs: number, endMs: number): string[];
 }

@@ -14,8 +14,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileMatcher, compileMatchers } from '../logql/matchers.ts';
 import type { LabelMatcher } from '../logql/source.ts';
-import { decodeChunk } from './chunk.ts';
-import type { Sample, Series, SeriesLabels, SeriesQuerier } from './model.ts';
+import { decodeChunkInto, type SampleColumns } from './chunk.ts';
+import type { Series, SeriesColumns, SeriesLabels, SeriesQuerier } from './model.ts';
 import { chunksDir, dayOf, dayOfFileName, indexPath, openReadonly } from './schema.ts';
 
 export interface TsdbQuerierOptions {
@@ -32,11 +32,15 @@ interface ChunkRow {
   data: Buffer;
 }
 
+/** Bounds the parsed label cache (a few hundred bytes each). */
+const MAX_CACHED_LABEL_SETS = 200_000;
+
 export class TsdbQuerier implements SeriesQuerier {
   private readonly dir: string;
   private readonly tenant: string;
   private index: Database.Database | undefined;
   private readonly dayDbs = new Map<number, Database.Database>();
+  private readonly parsedLabels = new Map<string, SeriesLabels>();
 
   constructor(options: TsdbQuerierOptions) {
     this.dir = options.dir;
@@ -44,6 +48,13 @@ export class TsdbQuerier implements SeriesQuerier {
   }
 
   select(matchers: LabelMatcher[], startMs: number, endMs: number): Series[] {
+    return this.selectColumns(matchers, startMs, endMs).map(({ labels, t, v }) => ({
+      labels,
+      samples: Array.from(t, (time, i) => ({ t: time, v: v[i] })),
+    }));
+  }
+
+  selectColumns(matchers: LabelMatcher[], startMs: number, endMs: number): SeriesColumns[] {
     const { series, head } = this.snapshot(matchers, startMs, endMs, true);
     if (series.size === 0) return [];
     const chunks = new Map<number, ChunkRow[]>();
@@ -56,23 +67,21 @@ export class TsdbQuerier implements SeriesQuerier {
         `SELECT series_id, min_t, max_t, count, data FROM chunks
           WHERE series_id IN (SELECT value FROM json_each(?)) AND min_t <= ? AND max_t >= ?`,
       );
-      for (const row of stmt.iterate(ids, endMs, startMs) as Iterable<ChunkRow>) chunks.get(row.series_id)?.push(row);
+      for (const row of stmt.all(ids, endMs, startMs) as ChunkRow[]) chunks.get(row.series_id)?.push(row);
     }
-    const out: Series[] = [];
-    for (const [id, labels] of series) {
+    const lists: ChunkRow[][] = [];
+    for (const [id] of series) {
       const list = chunks.get(id)!;
       const h = head.get(id);
       if (h !== undefined) list.push(h);
-      list.sort((a, b) => a.min_t - b.min_t);
-      const samples: Sample[] = [];
-      let last = -Infinity;
-      for (const c of list) {
-        if (c.max_t <= last) continue; // already read (seen in both the head and a day file)
-        const from = Math.max(startMs, last + 1);
-        decodeChunk(c.data, c.count, samples, from, endMs);
-        if (samples.length > 0) last = samples[samples.length - 1].t;
-      }
-      if (samples.length > 0) out.push({ labels, samples });
+      lists.push(list);
+    }
+    const decoded = decodeAll(lists, startMs, endMs);
+    const out: SeriesColumns[] = [];
+    let k = 0;
+    for (const labels of series.values()) {
+      const cols = decoded[k++];
+      if (cols !== undefined) out.push({ labels, t: cols.t, v: cols.v });
     }
     return out;
   }
@@ -133,7 +142,7 @@ export class TsdbQuerier implements SeriesQuerier {
         `SELECT series_id, min_t, max_t, count, ${withData ? 'data' : "x'' AS data"} FROM head_chunks
           WHERE series_id IN (SELECT value FROM json_each(?)) AND min_t <= ? AND max_t >= ?`,
       );
-      for (const row of stmt.iterate(idList(series.keys()), endMs, startMs) as Iterable<ChunkRow>) head.set(row.series_id, row);
+      for (const row of stmt.all(idList(series.keys()), endMs, startMs) as ChunkRow[]) head.set(row.series_id, row);
       return { series, head };
     })();
   }
@@ -159,10 +168,25 @@ export class TsdbQuerier implements SeriesQuerier {
             this.tenant,
           ) as { id: number; labels: string }[]);
     for (const row of rows) {
-      const labels = JSON.parse(row.labels) as SeriesLabels;
+      const labels = this.parseLabels(row.labels);
       if (test(labels)) out.set(row.id, labels);
     }
     return out;
+  }
+
+  /**
+   * Label sets parsed once per querier, keyed by their stored JSON (ids can
+   * be reused after retention, the JSON cannot change meaning). The same
+   * frozen object each time also lets PromQL cache per-label-set work.
+   */
+  private parseLabels(json: string): SeriesLabels {
+    let labels = this.parsedLabels.get(json);
+    if (labels === undefined) {
+      if (this.parsedLabels.size >= MAX_CACHED_LABEL_SETS) this.parsedLabels.clear();
+      labels = Object.freeze(JSON.parse(json) as SeriesLabels);
+      this.parsedLabels.set(json, labels);
+    }
+    return labels;
   }
 
   /** Series ids from the most selective postings list; undefined when no matcher can use postings. */
@@ -265,4 +289,28 @@ function statement(db: Database.Database, sql: string): Database.Statement {
 /** Series ids as a sorted JSON array, for `IN (SELECT value FROM json_each(?))`. */
 function idList(ids: Iterable<number>): string {
   return JSON.stringify([...ids].sort((a, b) => a - b));
+}
+
+/**
+ * Each series' chunks decoded into its own columns (undefined when none of
+ * its samples falls in [startMs, endMs]). All series share one pair of
+ * buffers: a query reads thousands of series, and a buffer each was a large
+ * part of its allocation and GC work.
+ */
+function decodeAll(lists: ChunkRow[][], startMs: number, endMs: number): (SampleColumns | undefined)[] {
+  let room = 0;
+  for (const list of lists) for (const c of list) room += c.count;
+  const all = { t: new Float64Array(room), v: new Float64Array(room) };
+  let n = 0;
+  return lists.map((list) => {
+    list.sort((a, b) => a.min_t - b.min_t);
+    const from = n;
+    let last = -Infinity;
+    for (const c of list) {
+      if (c.max_t <= last) continue; // already read (seen in both the head and a day file)
+      n = decodeChunkInto(c.data, c.count, all, n, Math.max(startMs, last + 1), endMs);
+      if (n > from) last = all.t[n - 1];
+    }
+    return n === from ? undefined : { t: all.t.subarray(from, n), v: all.v.subarray(from, n) };
+  });
 }

@@ -75,6 +75,33 @@ test('samples round-trip through head and flushed chunks across days, exactly', 
   assert.ok(readdirSync(join(writer.dir, 'chunks')).includes('2025-06-08.db'));
 });
 
+test('selectColumns reads what select reads, as columns, with label objects shared and frozen', (t) => {
+  const { writer, querier, setNow } = setup(t);
+  const start = NOW - DAY / 2;
+  const a = series({ __name__: 'm', job: 'a' }, start, 2000, 15_000, (i) => i * 0.5);
+  a.samples[7].v = staleNaN();
+  writer.append('t1', [a, series({ __name__: 'm', job: 'b' }, NOW - 60_000, 3)]);
+  setNow(NOW + 2 * 3600_000);
+  writer.maintain(); // flushes the idle series: one read from day files, the other's newest chunk from the head
+  writer.append('t1', [series({ __name__: 'm', job: 'a' }, start + 2000 * 15_000, 5)]);
+  const q = querier();
+  for (const [from, to] of [[start, NOW + DAY], [start + 100_000, start + 200_000]]) {
+    const rows = q.select([eq('__name__', 'm')], from, to);
+    const cols = q.selectColumns([eq('__name__', 'm')], from, to);
+    assert.deepEqual(cols.map((c) => c.labels), rows.map((r) => r.labels));
+    cols.forEach((c, i) => {
+      assert.deepEqual([...c.t], rows[i].samples.map((s) => s.t));
+      assert.equal(c.v.length, c.t.length);
+      rows[i].samples.forEach((s, j) => assert.ok(Object.is(s.v, c.v[j]) || (isStaleNaN(s.v) && isStaleNaN(c.v[j])), `value ${j}`));
+    });
+  }
+  assert.equal(q.selectColumns([eq('job', 'a')], start, NOW + DAY)[0].t.length, 2005);
+  const labels = q.selectColumns([eq('job', 'b')], NOW - DAY, NOW + DAY)[0].labels;
+  assert.equal(q.selectColumns([eq('job', 'b')], NOW - DAY, NOW + DAY)[0].labels, labels, 'parsed once');
+  assert.ok(Object.isFrozen(labels));
+  assert.deepEqual(q.selectColumns([eq('job', 'b')], NOW + DAY, NOW + 2 * DAY), []);
+});
+
 test('tenants are isolated', (t) => {
   const { writer, querier } = setup(t);
   writer.append('t1', [series({ __name__: 'up', job: 'a' }, NOW - 60_000, 3)]);

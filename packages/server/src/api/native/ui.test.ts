@@ -9,7 +9,7 @@ import { registerUi } from './ui.ts';
 
 async function appOver(dist: string) {
   const app = Fastify();
-  app.setErrorHandler((err, _request, reply) => void reply.code(isVigilError(err) ? err.status : 500).send(err.message));
+  app.setErrorHandler((err: Error, _request, reply) => void reply.code(isVigilError(err) ? err.status : 500).send(err.message));
   registerUi(app, dist);
   await app.ready();
   return app;
