@@ -8,7 +8,8 @@ import { createRedactor } from '@vigil/sdk/redact';
 import { buildApp } from './api/app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadConfigFile, type VigilConfig } from './config/index.ts';
-import { Alerting } from './alerting/index.ts';
+import { Alerting, type LedgerEntry } from './alerting/index.ts';
+import { OncallService } from './oncall/service.ts';
 import { openDatabase } from './store/sqlite/open.ts';
 import { DashboardStore } from './dashboards/index.ts';
 import { LogIngester } from './ingest/log-ingester.ts';
@@ -100,6 +101,16 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   // alerting: rules → dispatcher → notifications, beside silences and the ledger
   const configDir = options.configPath ? dirname(resolve(options.configPath)) : process.cwd();
   const alertingDb = openDatabase(join(dataDir, 'alerting.db'), '');
+  // on-call: incidents and their escalation, in alerting.db beside the ledger
+  const oncall = new OncallService({
+    config: config.oncall,
+    db: alertingDb,
+    clock,
+    registry: metrics.registry,
+    logger,
+    // read only when a record is asked for, long after `alerting` below exists
+    ledger: (filter): LedgerEntry[] => alerting.ledger.query(filter),
+  });
   const alerting = new Alerting({
     config,
     configDir,
@@ -109,6 +120,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     appender: tsdb,
     registry: metrics.registry,
     logger,
+    oncall,
   });
   const dashboards = new DashboardStore({
     clock,
@@ -141,6 +153,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     isStoreWritable: () => store.isWritable(),
     alerting,
     dashboards,
+    oncall,
     reload,
     startedAt: clock.now(),
     version: VERSION,
@@ -157,6 +170,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   });
   scrapes.start();
   alerting.start(address);
+  oncall.start({ externalURL: config.server.external_url ?? address, global: alerting.alertmanagerGlobal() });
   ready = true;
   logger.info({ event: 'vigil.started', address, data_dir: dataDir }, 'Vigil is listening');
 
@@ -168,6 +182,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
       retention.stop();
       tsdbMaintenance.stop();
       alerting.close();
+      oncall.stop();
       dashboards.stop();
       await scrapes!.stop();
       await app.close();

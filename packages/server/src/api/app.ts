@@ -32,6 +32,8 @@ import { registerRunbooks } from './native/runbooks.ts';
 import { registerUi } from './native/ui.ts';
 import { registerDashboardsApi } from './native/dashboards.ts';
 import type { DashboardSource } from '../dashboards/index.ts';
+import type { OncallService } from '../oncall/service.ts';
+import { registerOncallApi } from './native/oncall.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -46,6 +48,7 @@ export interface AppDeps {
   isStoreWritable: () => boolean;
   alerting: Alerting;
   dashboards: DashboardSource;
+  oncall?: OncallService;
   /** Re-reads the configuration file and applies what can change while running. */
   reload: () => Promise<void>;
   startedAt: number;
@@ -90,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerRunbooks(app);
   registerDashboardsApi(app, { dashboards: deps.dashboards });
+  if (deps.oncall) registerOncallApi(app, { oncall: deps.oncall, now: deps.now, maxBodyBytes: deps.maxBodyBytes });
   registerUi(app);
   return app;
 }

@@ -10,6 +10,8 @@ import { startServer } from '../main.ts';
 import { logsQuery, logsTail } from './logs.ts';
 import { checkRules, testAlerting, testRules } from './rules.ts';
 import { alertTest } from './alert.ts';
+import { incidentCommand, incidentUsage } from './incident.ts';
+import { receiverPolicies } from '../oncall/service.ts';
 
 const usage = `usage:
   vigil start [--config FILE] [--listen HOST:PORT] [--data-dir DIR]
@@ -19,7 +21,8 @@ const usage = `usage:
   vigil test alerting FILE...
   vigil alert test --labels name=value,... [--annotations name=value,...] [--url URL]
   vigil logs query '<logql>' [--since 1h] [--limit N] [--output json|text] [--url URL] [--tenant T]
-  vigil logs tail '<selector>' [--url URL] [--tenant T]`;
+  vigil logs tail '<selector>' [--url URL] [--tenant T]
+${incidentUsage}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -32,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'alert' && rest[0] === 'test') return await alertTest(rest.slice(1));
     if (command === 'logs' && rest[0] === 'query') return await logsQuery(rest.slice(1));
     if (command === 'logs' && rest[0] === 'tail') return await logsTail(rest.slice(1));
+    if (command === 'incident') return await incidentCommand(rest);
     if (command === undefined || command === 'help' || command === '--help') {
       console.log(usage);
       return command === undefined ? 2 : 0;
@@ -54,8 +58,10 @@ function checkConfig(args: string[]): number {
     return 2;
   }
   const config = loadConfigFile(args[0]);
-  // the files it names too: rule files, the Alertmanager configuration and its templates
-  const { rules } = loadAlertingSetup(config, dirname(resolve(args[0])));
+  // the files it names too: rule files, the Alertmanager configuration and its templates; and the policies on-call receivers name
+  const { rules, alertmanager } = loadAlertingSetup(config, dirname(resolve(args[0])));
+  const policies = new Set(config.oncall.escalation_policies.map((policy) => policy.id));
+  receiverPolicies(alertmanager.receivers, (id) => policies.has(id));
   console.log(`${args[0]}: valid (${rules.length} rule groups)`);
   return 0;
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { checkScrapeSection, scrapeSectionShape } from '../scrape/index.ts';
 import { parseDurationMs } from './duration.ts';
+import { oncallConfigSchema } from '../oncall/config.ts';
 
 /** Checked with a refinement, not inside the transform, so it is reported beside every other problem. */
 const duration = z
@@ -145,6 +146,7 @@ export const configSchema = z
     metrics: metrics.prefault({}),
     query: query.prefault({}),
     logging: logging.prefault({}),
+    oncall: oncallConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -207,6 +207,8 @@ export const receiverSchema = z
     pagerduty_configs: z.array(pagerdutyConfigSchema).default([]),
     email_configs: z.array(emailConfigSchema).default([]),
     sms_configs: z.array(smsConfigSchema).default([]),
+    /** Vigil: opens or updates an incident under the escalation policy (which must exist in `oncall:`). */
+    oncall_configs: z.array(z.object({ policy: z.string().min(1) }).strict()).default([]),
     ...(Object.fromEntries(unsupportedIntegrations.map((key) => [key, unsupported(key)])) as Record<
       (typeof unsupportedIntegrations)[number],
       ReturnType<typeof unsupported>

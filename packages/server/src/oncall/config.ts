@@ -162,12 +162,27 @@ const policySchema = z
 
 // ---- the section --------------------------------------------------------------
 
+/** Twilio's Messages API, for pages to people's phones and their SMS replies (the auth token verifies those). */
+const smsSchema = z
+  .object({
+    account_sid: z.string().min(1),
+    auth_token: z.string().min(1),
+    /** E.164 sender number. */
+    from: z.string().regex(/^\+[1-9]\d{1,14}$/, 'use E.164, e.g. +14155550123'),
+    /** Undefined: the Alertmanager global.twilio_api_url. */
+    api_url: z.url({ protocol: /^https?$/, error: 'use an http(s) URL' }).optional(),
+  })
+  .strict();
+
 export const oncallConfigSchema = z
   .object({
     people: z.array(personSchema).default([]),
     teams: z.array(teamSchema).default([]),
     schedules: z.array(scheduleSchema).default([]),
     escalation_policies: z.array(policySchema).default([]),
+    sms: smsSchema.optional(),
+    /** Signs acknowledge/resolve links; undefined: a secret generated once and kept in alerting.db. */
+    link_secret: z.string().min(16, 'use at least 16 characters').optional(),
   })
   .strict()
   // Only a well-formed section has the shape the check reads, so unknown ids are reported once everything else is right.

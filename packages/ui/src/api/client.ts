@@ -201,7 +201,7 @@ export interface RuleGroupStatus {
     state?: 'inactive' | 'pending' | 'firing';
     labels: Record<string, string>;
     annotations?: Record<string, string>;
-    alerts?: { labels: Record<string, string>; state: string; activeAt: string; value: string }[];
+    alerts?: { labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: string; value: string }[];
   }[];
 }
 

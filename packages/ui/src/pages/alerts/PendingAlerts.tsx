@@ -16,7 +16,7 @@ function pendingAlerts(groups: RuleGroupStatus[]): PendingAlert[] {
     group.rules.flatMap((rule) =>
       (rule.alerts ?? [])
         .filter((alert) => alert.state === 'pending')
-        .map((alert) => ({ rule: rule.name, labels: alert.labels, annotations: rule.annotations ?? {}, activeAt: parseTime(alert.activeAt) })),
+        .map((alert) => ({ rule: rule.name, labels: alert.labels, annotations: alert.annotations, activeAt: parseTime(alert.activeAt) })),
     ),
   );
 }

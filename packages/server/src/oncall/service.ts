@@ -1,0 +1,261 @@
+/**
+ * On-call, wired: the dispatcher hands notifications of receivers with
+ * `oncall_configs` to `handle` → incidents (in alerting.db, so a restart
+ * continues where it was) → the escalation engine → the person pager.
+ * People answer through the API, signed links in their pages, or an SMS
+ * reply; every answer lands in the incident's timeline.
+ */
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { verifyTwilioSignature } from '@vigil/sdk';
+import type { LedgerEntry, LedgerFilter } from '../alerting/ledger.ts';
+import type { Clock } from '../clock.ts';
+import type { Notification } from '../dispatch/model.ts';
+import { VigilError } from '../errors.ts';
+import type { GlobalConfig, ReceiverConfig } from '../notify/index.ts';
+import type { z } from 'zod';
+import type { oncallConfigSchema } from './config.ts';
+import { createDirectory, type OncallDirectory } from './directory.ts';
+import { EscalationEngine, type EscalationSettings, type Page, type Pager } from './escalation.ts';
+import { IncidentStore, type Incident } from './incident-store.ts';
+import { incidentInputFrom, Incidents, type Actor, type IncidentSettings } from './incidents.ts';
+import { DEFAULT_LINK_TTL_MS, generateLinkSecret, signLink, verifyLink, type LinkAction, type LinkCheck, type LinkClaim } from './links.ts';
+import { oncallMetrics, type OncallMetrics } from './metrics.ts';
+import { PersonPager } from './pager.ts';
+import { incidentRecord, recordWindow } from './record.ts';
+import { onCallAt, shifts } from './schedule.ts';
+
+export const ACTION_PATH = '/vigil/oncall/action';
+export const SMS_PATH = '/vigil/api/v1/oncall/sms';
+const LINK_SECRET_KEY = 'link_secret';
+
+/** The `oncall:` section as validated. */
+export type OncallSection = z.output<typeof oncallConfigSchema>;
+
+export interface OncallServiceDeps {
+  config: OncallSection;
+  /** alerting.db: the incident tables live beside the alert ledger. */
+  db: Database.Database;
+  clock: Clock;
+  registry: Registry;
+  logger: Logger;
+  /** The alert ledger, for incident records. */
+  ledger(filter: LedgerFilter): LedgerEntry[];
+  escalation?: EscalationSettings;
+  incidents?: IncidentSettings;
+  /** For tests: the pager instead of the person pager. */
+  pager?: Pager;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Twilio signs the public URL it posted to: the external URL's SMS path. */
+export interface SmsReply {
+  params: Record<string, string>;
+  signature: string | undefined;
+}
+
+/** What an SMS or a link did, in words for the person. */
+export interface ActionOutcome {
+  incident?: Incident;
+  message: string;
+}
+
+export class OncallService {
+  readonly incidents: Incidents;
+  readonly directory: OncallDirectory;
+  private readonly secret: string;
+  private readonly metrics: OncallMetrics;
+  private engine?: EscalationEngine;
+  private externalURL = '';
+  private receiverPolicies = new Map<string, string[]>();
+
+  constructor(private readonly deps: OncallServiceDeps) {
+    const { config, clock } = deps;
+    const store = new IncidentStore(deps.db);
+    this.incidents = new Incidents(store, clock, new Map(config.escalation_policies.map((p) => [p.id, p])), deps.incidents);
+    this.directory = createDirectory(config);
+    this.secret = config.link_secret ?? storedSecret(store);
+    this.metrics = oncallMetrics(deps.registry, store);
+  }
+
+  /** Checks that every `oncall_configs` policy exists, then routes those receivers to their policies. */
+  useReceivers(receivers: ReceiverConfig[]): void {
+    this.receiverPolicies = receiverPolicies(receivers, (id) => this.incidents.policy(id) !== undefined);
+  }
+
+  /** Opens or updates the group's incident under each of the receiver's policies; resolved alerts resolve it. */
+  handle(receiver: string, notification: Notification): void {
+    const policies = this.receiverPolicies.get(receiver) ?? [];
+    policies.forEach((policy, i) => {
+      const input = incidentInputFrom(notification, policy);
+      // A second policy on one receiver is a second incident for the same group.
+      const groupKey = i === 0 ? input.groupKey : `${input.groupKey}|${policy}`;
+      const before = this.incidents.store.openForGroup(groupKey);
+      const after = this.incidents.openOrUpdate({ ...input, groupKey });
+      if (after) this.metrics.observeIncidentChange(before, after);
+    });
+    // A new incident pages now rather than at the next tick.
+    if (policies.length > 0) this.tickSoon();
+  }
+
+  handles(receiver: string): boolean {
+    return this.receiverPolicies.has(receiver);
+  }
+
+  /** Starts escalating; links and the SMS webhook URL use `server.external_url`, else the address Vigil listens on. */
+  start(options: { externalURL: string; global: GlobalConfig }): void {
+    const { config, clock, logger } = this.deps;
+    this.externalURL = options.externalURL.replace(/\/+$/, '');
+    const link = (incidentId: string, person: string, action: LinkAction) => this.link(incidentId, person, action);
+    const people = () =>
+      new PersonPager({ directory: this.directory, people: config.people, sms: config.sms, global: options.global, registry: this.deps.registry, externalURL: this.externalURL, clock, link, fetch: this.deps.fetch });
+    const pager = this.countedPages(this.deps.pager ?? people());
+    this.engine = new EscalationEngine(
+      {
+        clock,
+        incidents: this.incidents,
+        directory: this.directory,
+        pager,
+        ackUrl: (incidentId, person) => link(incidentId, person, 'ack'),
+        onError: (err) => logger.warn({ event: 'oncall.escalation_failed', error: (err as Error).message }, 'escalation tick failed'),
+      },
+      this.deps.escalation,
+    );
+    this.engine.start();
+  }
+
+  stop(): void {
+    this.engine?.stop();
+  }
+
+  /** For tests and after a change: one escalation pass now. */
+  async tick(): Promise<void> {
+    await this.engine?.tick();
+  }
+
+  link(incidentId: string, person: string, action: LinkAction): string {
+    const token = signLink(this.secret, { incidentId, person, action, expiresAt: this.deps.clock.now() + DEFAULT_LINK_TTL_MS });
+    return `${this.externalURL}${ACTION_PATH}?token=${token}`;
+  }
+
+  checkLink(token: string): LinkCheck {
+    return verifyLink(this.secret, token, this.deps.clock.now());
+  }
+
+  /** Performs a verified link's action once: following it again says what already happened. */
+  followLink(claim: LinkClaim): ActionOutcome {
+    return this.act(claim.action, claim.incidentId, { actor: claim.person, via: 'link' });
+  }
+
+  /** A Twilio inbound SMS: "ACK 12", "RESOLVE 12", or "ACK" for the incident last paged to that phone; 'forbidden' when the signature is wrong. */
+  smsReply(reply: SmsReply): ActionOutcome | 'forbidden' {
+    const sms = this.deps.config.sms;
+    if (!sms) throw new VigilError('VIGIL_ERR_NOT_FOUND', 'SMS replies are off: oncall.sms is not configured');
+    const url = `${this.externalURL}${SMS_PATH}`;
+    if (!verifyTwilioSignature({ url, params: reply.params, header: reply.signature, authToken: sms.auth_token }).ok) return 'forbidden';
+    const person = this.deps.config.people.find((p) => p.phone !== undefined && p.phone === reply.params.From);
+    if (!person) return { message: 'This number belongs to nobody in Vigil on-call.' };
+    const command = /^\s*(ack|acknowledge|resolve)\b\s*#?(\S+)?\s*$/i.exec(reply.params.Body ?? '');
+    if (!command) return { message: 'Reply "ACK <incident>" or "RESOLVE <incident>".' };
+    const incidentId = command[2] ?? this.lastPagedTo(person.id);
+    if (!incidentId) return { message: 'No open incident was paged to you; reply "ACK <incident>".' };
+    const action = command[1].toLowerCase() === 'resolve' ? 'resolve' : 'ack';
+    return this.act(action, incidentId, { actor: person.id, via: 'sms' });
+  }
+
+  /** Runs a change and counts it in the metrics. */
+  change(id: string, apply: (incidents: Incidents) => Incident): Incident {
+    const before = this.incidents.get(id);
+    const after = apply(this.incidents);
+    this.metrics.observeIncidentChange(before, after);
+    this.tickSoon();
+    return after;
+  }
+
+  acknowledgeAll(by: Actor): number {
+    const before = new Map(this.incidents.list({ states: ['triggered'], limit: 10_000 }).map((i) => [i.id, i]));
+    const ids = this.incidents.acknowledgeAll(by);
+    for (const id of ids) this.metrics.observeIncidentChange(before.get(id), this.incidents.get(id)!);
+    return ids.length;
+  }
+
+  /** The incident record (markdown) from its timeline, pages and the alert ledger. */
+  record(id: string): string {
+    const incident = this.require(id);
+    const timeline = this.incidents.timeline(id);
+    const window = recordWindow(incident, timeline);
+    const ledgerEntries = this.deps.ledger({ startMs: window.fromMs, endMs: window.toMs, limit: 10_000 });
+    return incidentRecord(incident, { alerts: this.incidents.alerts(id), timeline, pages: this.incidents.store.pagesFor(id), ledgerEntries, externalURL: this.externalURL });
+  }
+
+  /** Who is on call now in each schedule, and the shifts in [fromMs, toMs). */
+  onCall(fromMs: number, toMs: number) {
+    const now = this.deps.clock.now();
+    const who = (id: string) => ({ id, name: this.directory.person(id)?.name ?? id });
+    return this.deps.config.schedules.map((schedule) => {
+      const current = onCallAt(schedule, now);
+      return {
+        schedule: { id: schedule.id, name: schedule.name, time_zone: schedule.time_zone },
+        now: current ? { person: who(current.person), layer: current.layer } : null,
+        shifts: shifts(schedule, fromMs, toMs).map((s) => ({ person: who(s.person), layer: s.layer, start: s.startMs, end: s.endMs })),
+      };
+    });
+  }
+
+  require(id: string): Incident {
+    const incident = this.incidents.get(id);
+    if (!incident) throw new VigilError('VIGIL_ERR_NOT_FOUND', `incident "${id}" not found`);
+    return incident;
+  }
+
+  private act(action: LinkAction, id: string, by: Actor): ActionOutcome {
+    const incident = this.incidents.get(id);
+    if (!incident) return { message: `There is no incident ${id}.` };
+    if (incident.state === 'resolved') return { incident, message: `Incident ${id} is already resolved.` };
+    if (action === 'resolve') return { incident: this.change(id, (i) => i.resolve(id, by)), message: `Incident ${id} resolved.` };
+    if (incident.state === 'acknowledged') return { incident, message: `Incident ${id} is already acknowledged by ${incident.acknowledgedBy}.` };
+    return { incident: this.change(id, (i) => i.acknowledge(id, by)), message: `Incident ${id} acknowledged.` };
+  }
+
+  /** The open incident whose page most recently went to `person`. */
+  private lastPagedTo(person: string): string | undefined {
+    const open = this.incidents.list({ states: ['triggered', 'acknowledged'] });
+    const pages = open.flatMap((incident) => this.incidents.store.pagesFor(incident.id)).filter((page) => page.person === person && page.status === 'sent');
+    return pages.sort((a, b) => (b.sentAt ?? 0) - (a.sentAt ?? 0))[0]?.incidentId;
+  }
+
+  private countedPages(pager: Pager): Pager {
+    return {
+      page: async (page: Page) => {
+        const result = await pager.page(page);
+        this.metrics.observePage(page, result);
+        return result;
+      },
+    };
+  }
+
+  private tickSoon(): void {
+    this.engine?.tick().catch((err: unknown) => this.deps.logger.warn({ event: 'oncall.escalation_failed', error: (err as Error).message }, 'escalation tick failed'));
+  }
+}
+
+/** The policies of each receiver with `oncall_configs`; throws naming the receiver whose policy is not configured. */
+export function receiverPolicies(receivers: ReceiverConfig[], isPolicy: (id: string) => boolean): Map<string, string[]> {
+  const policies = new Map<string, string[]>();
+  for (const receiver of receivers) {
+    const missing = receiver.oncall_configs.find((c) => !isPolicy(c.policy));
+    if (missing) throw new VigilError('VIGIL_ERR_ALERTMANAGER_CONFIG', `receiver "${receiver.name}": oncall_configs policy "${missing.policy}" is not in oncall.escalation_policies`);
+    if (receiver.oncall_configs.length > 0) policies.set(receiver.name, receiver.oncall_configs.map((c) => c.policy));
+  }
+  return policies;
+}
+
+/** The secret links are signed with when the config gives none: generated once, kept in alerting.db so links outlive restarts. */
+function storedSecret(store: IncidentStore): string {
+  const existing = store.getState(LINK_SECRET_KEY);
+  if (existing) return existing;
+  const secret = generateLinkSecret();
+  store.setState(LINK_SECRET_KEY, secret);
+  return secret;
+}
