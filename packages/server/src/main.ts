@@ -9,7 +9,7 @@ import { buildApp } from './api/app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadConfigFile, type VigilConfig } from './config/index.ts';
 import { Alerting, type LedgerEntry } from './alerting/index.ts';
-import { OncallService } from './oncall/service.ts';
+import { OncallService } from './oncall/index.ts';
 import { openDatabase } from './store/sqlite/open.ts';
 import { DashboardStore } from './dashboards/index.ts';
 import { LogIngester } from './ingest/log-ingester.ts';
@@ -170,7 +170,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   });
   scrapes.start();
   alerting.start(address);
-  oncall.start({ externalURL: config.server.external_url ?? address, global: alerting.alertmanagerGlobal() });
+  oncall.start({ externalURL: config.server.external_url ?? address, global: alerting.alertmanagerGlobal(), notifier: alerting.notifierPort() });
   ready = true;
   logger.info({ event: 'vigil.started', address, data_dir: dataDir }, 'Vigil is listening');
 

@@ -131,7 +131,12 @@ export class Alerting {
   }
 
   /** The Alertmanager `global` section (SMTP, Twilio, HTTP settings) that on-call pages use too. */
-  alertmanagerGlobal(): GlobalConfig {
+/** Sends to a receiver of the Alertmanager configuration (the on-call digest uses it). */
+  notifierPort(): NotifierPort {
+    return { send: (receiver, notification) => this.live().notifier.send(receiver, notification) };
+  }
+
+    alertmanagerGlobal(): GlobalConfig {
     return this.setup.alertmanager.global;
   }
 

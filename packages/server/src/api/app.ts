@@ -32,7 +32,7 @@ import { registerRunbooks } from './native/runbooks.ts';
 import { registerUi } from './native/ui.ts';
 import { registerDashboardsApi } from './native/dashboards.ts';
 import type { DashboardSource } from '../dashboards/index.ts';
-import type { OncallService } from '../oncall/service.ts';
+import type { OncallService } from '../oncall/index.ts';
 import { registerOncallApi } from './native/oncall.ts';
 
 export interface AppDeps {

@@ -11,7 +11,7 @@ import { logsQuery, logsTail } from './logs.ts';
 import { checkRules, testAlerting, testRules } from './rules.ts';
 import { alertTest } from './alert.ts';
 import { incidentCommand, incidentUsage } from './incident.ts';
-import { receiverPolicies } from '../oncall/service.ts';
+import { receiverPolicies } from '../oncall/index.ts';
 
 const usage = `usage:
   vigil start [--config FILE] [--listen HOST:PORT] [--data-dir DIR]

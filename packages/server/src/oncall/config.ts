@@ -4,6 +4,7 @@
  * cross-checked, and an unknown id is an error at the path that names it.
  */
 import { z } from 'zod';
+import { digestConfigSchema } from './digest-scheduler.ts';
 import { parseDurationMs } from '../config/duration.ts';
 import { isTimeZone, minuteOfDay, parseConfigTime, toWall } from './local-time.ts';
 import { OVERRIDE_LAYER, type EscalationPolicy, type Layer, type NotifyTarget, type OncallConfig, type Override, type Rotation, type Schedule } from './model.ts';
@@ -183,6 +184,8 @@ export const oncallConfigSchema = z
     sms: smsSchema.optional(),
     /** Signs acknowledge/resolve links; undefined: a secret generated once and kept in alerting.db. */
     link_secret: z.string().min(16, 'use at least 16 characters').optional(),
+    /** The daily digest: low alerts, pages per person, MTTA, MTTR, noisiest alerts. */
+    digest: digestConfigSchema.optional(),
   })
   .strict()
   // Only a well-formed section has the shape the check reads, so unknown ids are reported once everything else is right.

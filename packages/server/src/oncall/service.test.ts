@@ -38,7 +38,7 @@ function setUp(db = new Database(':memory:'), clock = new FakeClock(Date.parse('
     pager: { page: async (page) => (pages.push(page), { ok: true }) },
   });
   service.useReceivers([receiverSchema.parse({ name: 'oncall', oncall_configs: [{ policy: 'crit' }] }), receiverSchema.parse({ name: 'team' })]);
-  service.start({ externalURL: 'http://vigil.test/', global: globalSchema.parse({}) });
+  service.start({ externalURL: 'http://vigil.test/', global: globalSchema.parse({}), notifier: { send: async () => [] } });
   return { service, pages, clock, db, registry };
 }
 
@@ -161,4 +161,31 @@ test('on call: who is on call now and the shifts in the range, per schedule', ()
     primary.shifts.map((s) => [s.person.id, new Date(s.start).toISOString()]),
     [['ben', '2026-11-30T09:00:00.000Z'], ['ana', '2026-12-07T00:00:00.000Z'], ['ben', '2026-12-14T00:00:00.000Z']],
   );
+});
+
+test('with oncall.digest, the daily digest goes to its receiver at the configured local time', async () => {
+  const clock = new FakeClock(Date.parse('2026-11-30T08:00:00Z'));
+  const sent: { receiver: string; text: string }[] = [];
+  const service = new OncallService({
+    config: oncallConfigSchema.parse({ digest: { receiver: 'team-digest', at: '10:30', time_zone: 'Europe/Berlin' } }),
+    db: new Database(':memory:'),
+    clock,
+    registry: new Registry(),
+    logger: pino({ level: 'silent' }),
+    ledger: () => [],
+  });
+  service.start({
+    externalURL: 'http://vigil.test',
+    global: globalSchema.parse({}),
+    notifier: { send: async (receiver, n) => (sent.push({ receiver, text: n.alerts[0].annotations.description }), [{ integration: 'webhook[0]', ok: true, attempts: 1 }]) },
+  });
+  clock.advance(60 * MINUTE); // 10:00 in Berlin: not yet
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(sent.length, 0);
+  clock.advance(31 * MINUTE); // past 10:30 in Berlin
+  await new Promise((resolve) => setImmediate(resolve));
+  service.stop();
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].receiver, 'team-digest');
+  assert.match(sent[0].text, /MTTA/);
 });

@@ -11,7 +11,7 @@ import type { Registry } from 'prom-client';
 import { verifyTwilioSignature } from '@vigil/sdk';
 import type { LedgerEntry, LedgerFilter } from '../alerting/ledger.ts';
 import type { Clock } from '../clock.ts';
-import type { Notification } from '../dispatch/model.ts';
+import type { Notification, NotifierPort } from '../dispatch/model.ts';
 import { VigilError } from '../errors.ts';
 import type { GlobalConfig, ReceiverConfig } from '../notify/index.ts';
 import type { z } from 'zod';
@@ -23,6 +23,7 @@ import { incidentInputFrom, Incidents, type Actor, type IncidentSettings } from 
 import { DEFAULT_LINK_TTL_MS, generateLinkSecret, signLink, verifyLink, type LinkAction, type LinkCheck, type LinkClaim } from './links.ts';
 import { oncallMetrics, type OncallMetrics } from './metrics.ts';
 import { PersonPager } from './pager.ts';
+import { DigestScheduler } from './digest-scheduler.ts';
 import { incidentRecord, recordWindow } from './record.ts';
 import { onCallAt, shifts } from './schedule.ts';
 
@@ -67,6 +68,7 @@ export class OncallService {
   private readonly secret: string;
   private readonly metrics: OncallMetrics;
   private engine?: EscalationEngine;
+  private digest?: DigestScheduler;
   private externalURL = '';
   private receiverPolicies = new Map<string, string[]>();
 
@@ -104,7 +106,7 @@ export class OncallService {
   }
 
   /** Starts escalating; links and the SMS webhook URL use `server.external_url`, else the address Vigil listens on. */
-  start(options: { externalURL: string; global: GlobalConfig }): void {
+  start(options: { externalURL: string; global: GlobalConfig; notifier: NotifierPort }): void {
     const { config, clock, logger } = this.deps;
     this.externalURL = options.externalURL.replace(/\/+$/, '');
     const link = (incidentId: string, person: string, action: LinkAction) => this.link(incidentId, person, action);
@@ -123,10 +125,25 @@ export class OncallService {
       this.deps.escalation,
     );
     this.engine.start();
+    if (config.digest) {
+      this.digest = new DigestScheduler(
+        {
+          clock,
+          store: this.incidents.store,
+          notifier: options.notifier,
+          externalURL: this.externalURL,
+          personName: (id) => this.directory.person(id)?.name,
+          onError: (err) => logger.warn({ event: 'oncall.digest_failed', error: (err as Error).message }, 'daily digest failed'),
+        },
+        config.digest,
+      );
+      this.digest.start();
+    }
   }
 
   stop(): void {
     this.engine?.stop();
+    this.digest?.stop();
   }
 
   /** For tests and after a change: one escalation pass now. */

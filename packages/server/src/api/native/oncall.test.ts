@@ -34,7 +34,7 @@ async function setUp(t: TestContext) {
     pager: { page: async () => ({ ok: true }) },
   });
   oncall.useReceivers([receiverSchema.parse({ name: 'oncall', oncall_configs: [{ policy: 'crit' }] })]);
-  oncall.start({ externalURL: 'http://vigil.test', global: globalSchema.parse({}) });
+  oncall.start({ externalURL: 'http://vigil.test', global: globalSchema.parse({}), notifier: { send: async () => [] } });
   const app = Fastify();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

@@ -13,10 +13,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError } from '../../errors.ts';
 import { isJsonObject, parseJsonBody } from '../../ingest/json-body.ts';
-import type { Actor, Incident, IncidentAlert, IncidentState, PageRecord, Severity, TimelineEntry } from '../../oncall/index.ts';
-import { SEVERITIES } from '../../oncall/index.ts';
-import type { LinkClaim } from '../../oncall/links.ts';
-import { ACTION_PATH, SMS_PATH, type OncallService } from '../../oncall/service.ts';
+import type { Actor, Incident, IncidentAlert, IncidentState, LinkClaim, OncallService, PageRecord, Severity, TimelineEntry } from '../../oncall/index.ts';
+import { ACTION_PATH, SEVERITIES, SMS_PATH } from '../../oncall/index.ts';
 import { toVigilError } from '../errors.ts';
 import { parseTimeNs } from '../loki/params.ts';
 
