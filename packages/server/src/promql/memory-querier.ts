@@ -1,7 +1,7 @@
 /** An in-memory SeriesQuerier for tests, the conformance runner and benchmarks. */
 import type { LabelMatcher } from '../logql/index.ts';
 import { compileMatchers } from '../logql/index.ts';
-import type { Sample, Series, SeriesColumns, SeriesLabels, SeriesQuerier } from '../tsdb/model.ts';
+import { seriesColumns, type Sample, type Series, type SeriesColumns, type SeriesLabels, type SeriesQuerier } from '../tsdb/model.ts';
 import { labelsKey } from './labels.ts';
 
 export class MemoryQuerier implements SeriesQuerier {
@@ -31,7 +31,7 @@ export class MemoryQuerier implements SeriesQuerier {
     for (const [key, s] of this.series) {
       if (!test(s.labels)) continue;
       let cols = this.columns.get(key);
-      if (cols === undefined) this.columns.set(key, (cols = toColumns(s)));
+      if (cols === undefined) this.columns.set(key, (cols = seriesColumns(s)));
       const t = cols.t;
       const lo = firstIndex(t.length, (i) => t[i] >= startMs);
       const hi = firstIndex(t.length, (i) => t[i] > endMs);
@@ -76,11 +76,3 @@ function firstIndex(n: number, after: (i: number) => boolean): number {
   return lo;
 }
 
-function toColumns({ labels, samples }: Series): SeriesColumns {
-  const cols = { labels, t: new Float64Array(samples.length), v: new Float64Array(samples.length) };
-  samples.forEach((s, i) => {
-    cols.t[i] = s.t;
-    cols.v[i] = s.v;
-  });
-  return cols;
-}

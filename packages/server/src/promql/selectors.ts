@@ -5,7 +5,7 @@
  */
 import type { AtModifier, MatrixSelector, Subquery, VectorSelector } from './ast.ts';
 import { compileMatchers } from '../logql/index.ts';
-import { isStaleNaN, type Series, type SeriesColumns } from '../tsdb/model.ts';
+import { isStaleNaN, seriesColumns, type SeriesColumns } from '../tsdb/model.ts';
 import { labelsKey, type Labels } from './labels.ts';
 import type { EvalContext, RangeSeries, Value, Vector } from './values.ts';
 
@@ -24,21 +24,12 @@ function readTimes(at: AtModifier | undefined, offsetMs: number, ctx: EvalContex
 
 function select(vs: VectorSelector, ctx: EvalContext, mint: number, maxt: number): SeriesColumns[] {
   const q = ctx.querier;
-  const series = q.selectColumns ? q.selectColumns(vs.matchers, mint, maxt) : q.select(vs.matchers, mint, maxt).map(toColumns);
+  const series = q.selectColumns ? q.selectColumns(vs.matchers, mint, maxt) : q.select(vs.matchers, mint, maxt).map(seriesColumns);
   // Stores may match loosely (or ignore regexes); the engine's matchers decide.
   const test = compileMatchers(vs.matchers);
   return series.filter((s) => test(s.labels));
 }
 
-/** For queriers without selectColumns. */
-function toColumns({ labels, samples }: Series): SeriesColumns {
-  const cols = { labels, t: new Float64Array(samples.length), v: new Float64Array(samples.length) };
-  samples.forEach((s, i) => {
-    cols.t[i] = s.t;
-    cols.v[i] = s.v;
-  });
-  return cols;
-}
 
 export function evalVectorSelector(vs: VectorSelector, ctx: EvalContext): Value {
   const reads = readTimes(vs.at, vs.offsetMs, ctx);

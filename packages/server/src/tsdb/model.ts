@@ -51,6 +51,16 @@ export interface SeriesColumns {
   v: Float64Array;
 }
 
+/** A series' samples as columns (for queriers without selectColumns, and tests). */
+export function seriesColumns({ labels, samples }: Series): SeriesColumns {
+  const cols = { labels, t: new Float64Array(samples.length), v: new Float64Array(samples.length) };
+  samples.forEach((s, i) => {
+    cols.t[i] = s.t;
+    cols.v[i] = s.v;
+  });
+  return cols;
+}
+
 /** What PromQL needs: synchronous, it runs in a query worker. */
 export interface SeriesQuerier {
   /** Series matching all matchers with their samples in [startMs, endMs], oldest first. */
