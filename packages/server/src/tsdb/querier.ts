@@ -41,6 +41,9 @@ export class TsdbQuerier implements SeriesQuerier {
   private index: Database.Database | undefined;
   private readonly dayDbs = new Map<number, Database.Database>();
   private readonly parsedLabels = new Map<string, SeriesLabels>();
+  /** Matched series by matcher set, valid while no series is added (series rows are never deleted). */
+  private readonly matched = new Map<string, Map<number, SeriesLabels>>();
+  private matchedUpTo = -1;
 
   constructor(options: TsdbQuerierOptions) {
     this.dir = options.dir;
@@ -156,6 +159,19 @@ export class TsdbQuerier implements SeriesQuerier {
    * list every series of a job-wide metric.
    */
   private match(db: Database.Database, matchers: LabelMatcher[]): Map<number, SeriesLabels> {
+    // Rules ask for the same selectors every evaluation: one max(id) lookup tells whether the last answer still holds.
+    const { newest } = statement(db, 'SELECT coalesce(max(id), 0) AS newest FROM series').get() as { newest: number };
+    if (newest !== this.matchedUpTo || this.matched.size > MATCH_CACHE_ENTRIES) {
+      this.matched.clear();
+      this.matchedUpTo = newest;
+    }
+    const key = matchers.map((m) => `${m.name}\u0000${m.op}\u0000${m.value}`).sort().join('\u0001');
+    let found = this.matched.get(key);
+    if (found === undefined) this.matched.set(key, (found = this.matchUncached(db, matchers)));
+    return found;
+  }
+
+  private matchUncached(db: Database.Database, matchers: LabelMatcher[]): Map<number, SeriesLabels> {
     const candidates = this.candidates(db, matchers);
     const test = compileMatchers(matchers);
     const out = new Map<number, SeriesLabels>();
@@ -274,6 +290,8 @@ export class TsdbQuerier implements SeriesQuerier {
     return out;
   }
 }
+
+const MATCH_CACHE_ENTRIES = 10_000;
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 

@@ -142,6 +142,20 @@ test('matchers: equality via postings, regex, negative, and label names/values',
   assert.deepEqual(q.select([eq('job', 'api')], 0, at - 1), []);
 });
 
+test('a selector asked again sees series added since (the match cache is dropped when the index grows)', (t) => {
+  const { writer, querier } = setup(t);
+  const at = NOW - 60_000;
+  writer.append('t1', [series({ __name__: 'jobs_total', job: 'a' }, at, 2)]);
+  const q = querier();
+  const jobs = () => q.select([eq('__name__', 'jobs_total')], 0, NOW).map((s) => s.labels.job).sort();
+  assert.deepEqual(jobs(), ['a']);
+  writer.append('t1', [series({ __name__: 'jobs_total', job: 'b' }, at, 2)]);
+  assert.deepEqual(jobs(), ['a', 'b']);
+  // another tenant's new series changes nothing for this one
+  writer.append('t2', [series({ __name__: 'jobs_total', job: 'c' }, at, 2)]);
+  assert.deepEqual(jobs(), ['a', 'b']);
+});
+
 test('out-of-order and duplicate samples are rejected naming the series; the rest is stored', (t) => {
   const { writer, querier } = setup(t);
   const at = NOW - 600_000;
