@@ -31,7 +31,7 @@ export interface StartOptions {
 
 export interface RunningServer {
   url: string;
-  /** Re-reads the config file: rule files, the Alertmanager configuration and scrape configs. */
+  /** Re-reads the config file: rule files, the Alertmanager configuration, the oncall section and scrape configs. */
   reload(): Promise<void>;
   close(): Promise<void>;
 }
@@ -134,7 +134,8 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   let scrapes: ScrapeManager | undefined;
   const reload = async () => {
     const next = options.configPath ? loadConfigFile(options.configPath) : config;
-    alerting.reload(next);
+    // A bad or refused oncall or alerting part keeps both running as they were.
+    oncall.reload(next.oncall, () => alerting.reload(next));
     await scrapes?.reload(withSelfScrape(next, address));
     logger.info({ event: 'config.reloaded' }, 'configuration reloaded');
   };
@@ -170,7 +171,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   });
   scrapes.start();
   alerting.start(address);
-  oncall.start({ externalURL: config.server.external_url ?? address, global: alerting.alertmanagerGlobal(), notifier: alerting.notifierPort() });
+  oncall.start({ externalURL: config.server.external_url ?? address, global: () => alerting.alertmanagerGlobal(), notifier: alerting.notifierPort() });
   ready = true;
   logger.info({ event: 'vigil.started', address, data_dir: dataDir }, 'Vigil is listening');
 

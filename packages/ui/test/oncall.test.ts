@@ -204,10 +204,31 @@ test('incidents and on-call pages', async (t) => {
     await timelineRow(page, 'severity-changed', 'ui-tester').waitFor();
   });
 
+  await t.test('escalate pages the next step now; the noise toggle marks and unmarks a false positive', async () => {
+    const pageRows = page.getByRole('table', { name: 'Pages' }).getByRole('row');
+    const pagesBefore = await pageRows.count();
+    await actions(page).getByRole('button', { name: 'Escalate' }).click();
+    await timelineRow(page, 'escalated', 'ui-tester').getByRole('cell', { name: 'ui', exact: true }).waitFor();
+    await eventually(async () => assert.ok((await pageRows.count()) > pagesBefore, 'no new page after escalating'));
+
+    const noise = (pressed: boolean) => actions(page).getByRole('button', { name: 'Noise (a false positive)', pressed });
+    await noise(false).click();
+    await summary(page).getByText('marked as a false positive').waitFor();
+    await noise(true).waitFor();
+    await timelineRow(page, 'marked-noise', 'ui-tester').waitFor();
+    const json = (await (await fetch(`${vigil.url}/vigil/api/v1/incidents/${checkout.id}`)).json()) as { data: { incident: { noise: boolean } } };
+    assert.equal(json.data.incident.noise, true);
+    await noise(true).click();
+    await timelineRow(page, 'unmarked-noise', 'ui-tester').waitFor();
+    await noise(false).click();
+    await summary(page).getByText('marked as a false positive').waitFor();
+  });
+
   await t.test('resolve leaves the open list; "All" still shows it as resolved', async () => {
     await actions(page).getByRole('button', { name: 'Resolve' }).click();
     await summary(page).getByText('resolved', { exact: true }).waitFor();
     await page.getByText('This incident is resolved').waitFor();
+    await actions(page).getByRole('button', { name: 'Noise (a false positive)', pressed: true }).waitFor();
     await page.getByRole('link', { name: '← All open incidents' }).click();
     await incidentCard(page, disk.id).waitFor();
     assert.equal(await incidentCard(page, checkout.id).count(), 0);

@@ -1,12 +1,14 @@
 /**
  * `vigil incident list [--state open|all]`, `vigil incident ack ID`,
- * `vigil incident resolve ID`: incidents of a running server, through its API.
+ * `vigil incident resolve ID`, `vigil incident escalate ID`: incidents of a
+ * running server, through its API.
  */
 import { parseArgs } from 'node:util';
 
 export const incidentUsage = `  vigil incident list [--state open|all] [--url URL]
   vigil incident ack ID [--by NAME] [--url URL]
-  vigil incident resolve ID [--by NAME] [--url URL]`;
+  vigil incident resolve ID [--by NAME] [--url URL]
+  vigil incident escalate ID [--by NAME] [--url URL]`;
 
 interface IncidentRow {
   id: string;
@@ -18,6 +20,13 @@ interface IncidentRow {
   resolvedBy?: string;
 }
 
+/** CLI word → the API's incident action. */
+const ACTION_PATHS = new Map([
+  ['ack', 'acknowledge'],
+  ['resolve', 'resolve'],
+  ['escalate', 'escalate'],
+]);
+
 const options = {
   url: { type: 'string', default: 'http://127.0.0.1:9700' },
   state: { type: 'string', default: 'open' },
@@ -28,7 +37,7 @@ export async function incidentCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
   const [action, id, ...extra] = positionals;
   if (action === 'list' && id === undefined) return list(values.url, values.state);
-  const path = action === 'ack' ? 'acknowledge' : action === 'resolve' ? 'resolve' : undefined;
+  const path = action === undefined ? undefined : ACTION_PATHS.get(action);
   if (path === undefined || id === undefined || extra.length > 0) {
     console.error(`usage:\n${incidentUsage}`);
     return 2;

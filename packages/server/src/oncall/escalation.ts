@@ -12,9 +12,10 @@
  * paged twice.
  */
 import type { Clock } from '../clock.ts';
+import { VigilError } from '../errors.ts';
 import { applyPageCap, DEFAULT_FATIGUE_OPTIONS, type FatigueOptions, type PlannedPage } from './fatigue.ts';
 import type { Incident, IncidentStore, PageReason, PageRecord } from './incident-store.ts';
-import { requireAtLeast, VIGIL, type Incidents } from './incidents.ts';
+import { requireAtLeast, VIGIL, type Actor, type Incidents } from './incidents.ts';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export type Target = { schedule: string } | { person: string } | { team: string };
@@ -170,6 +171,24 @@ export class EscalationEngine {
     await Promise.all(fresh.map((page) => this.send(page)));
   }
 
+  /**
+   * "Escalate now": plans the incident's next step at once, as a due step is
+   * planned (pages recorded `due` in the same transaction), so a restart and
+   * the dedup keys hold; the next tick sends them. An acknowledged incident
+   * is triggered again. Throws when there is no next step.
+   */
+  escalateNow(id: string, by: Actor): Incident {
+    const now = this.deps.clock.now();
+    return this.store.transaction(() => {
+      const incident = this.deps.incidents.prepareEscalation(id, by);
+      const policy = this.deps.incidents.policy(incident.policyId);
+      const step = policy && stepAt(policy, incident.escalation.position, incident.assignee);
+      if (!policy || !step) throw new VigilError('VIGIL_ERR_ALERT_INVALID', `incident ${id} has no further step to escalate to in policy "${incident.policyId}"`);
+      this.planStep(incident, now, by);
+      return this.store.get(id)!;
+    });
+  }
+
   private pruneFires(now: number): void {
     if (now - this.prunedAt < PRUNE_EVERY_MS) return;
     this.store.deleteFiresBefore(now - FIRE_RETENTION_MS);
@@ -186,7 +205,7 @@ export class EscalationEngine {
   }
 
   /** Records the pages of the due step and moves the incident to its next step. */
-  private planStep(incident: Incident, now: number): void {
+  private planStep(incident: Incident, now: number, requestedBy?: Actor): void {
     const { position, stepsThisCycle } = incident.escalation;
     const policy = this.deps.incidents.policy(incident.policyId);
     const step = policy && stepAt(policy, position, incident.assignee);
@@ -195,7 +214,7 @@ export class EscalationEngine {
       this.note(incident.id, policy ? 'escalation-exhausted' : 'policy-missing', { policy: incident.policyId }, now);
       return;
     }
-    const pages = this.recordPages(incident, policy, step, now);
+    const pages = this.recordPages(incident, policy, step, now, requestedBy);
     const hasNext = stepAt(policy, position + 1, incident.assignee) !== undefined;
     // Nobody to page at this step: waiting for an acknowledgement would only delay the next one.
     const wait = pages.some((page) => page.status === 'due') ? step.waitMs : 0;
@@ -204,7 +223,7 @@ export class EscalationEngine {
   }
 
   /** Records the step's pages as due (or capped, with the next step's people standing in). */
-  private recordPages(incident: Incident, policy: EscalationPolicy, step: PolicyStep, now: number): PlannedPage[] {
+  private recordPages(incident: Incident, policy: EscalationPolicy, step: PolicyStep, now: number, requestedBy?: Actor): PlannedPage[] {
     const { position, cycle, stepsThisCycle } = incident.escalation;
     const people = this.resolve(step.targets, now);
     const overflow = () => {
@@ -218,7 +237,9 @@ export class EscalationEngine {
       this.store.insertPage({ key, incidentId: incident.id, person, severity, step: step.step, attempt: step.attempt, reason, status, dueAt: now });
     }
     const capped = pages.filter((page) => page.status === 'capped').map((page) => page.person);
-    this.note(incident.id, stepsThisCycle === 0 ? 'step-paged' : 'escalated', { step: step.step, attempt: step.attempt, people, capped }, now);
+    const detail = { step: step.step, attempt: step.attempt, people, capped };
+    if (requestedBy) this.store.appendTimeline(incident.id, { at: now, actor: requestedBy.actor, via: requestedBy.via, action: 'escalated', detail: { ...detail, requested: true } });
+    else this.note(incident.id, stepsThisCycle === 0 ? 'step-paged' : 'escalated', detail, now);
     return pages;
   }
 

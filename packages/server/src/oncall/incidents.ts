@@ -121,10 +121,15 @@ export class Incidents {
   constructor(
     readonly store: IncidentStore,
     private readonly clock: Clock,
-    private readonly policies: ReadonlyMap<string, EscalationPolicy>,
+    private policies: ReadonlyMap<string, EscalationPolicy>,
     options: IncidentSettings = {},
   ) {
     this.options = withDefaults(options);
+  }
+
+  /** After a reload; open incidents keep their position, read against the new definition of their policy. */
+  usePolicies(policies: ReadonlyMap<string, EscalationPolicy>): void {
+    this.policies = policies;
   }
 
   policy(id: string): EscalationPolicy | undefined {
@@ -209,6 +214,21 @@ export class Incidents {
     const incident = this.require(id);
     if (incident.state === 'resolved') return incident;
     return this.change(id, by, 'resolved', (_, now) => ({ state: 'resolved', resolvedAt: now, resolvedBy: by.actor, nextDueAt: null, ackUntil: null }));
+  }
+
+  /**
+   * Readies an open incident for "escalate now" (the engine then plans its
+   * next step): an acknowledged one is triggered again at the step after the
+   * one paged last, a new cycle so its pages are not taken for earlier ones.
+   */
+  prepareEscalation(id: string, by: Actor): Incident {
+    const incident = this.require(id);
+    if (incident.state === 'resolved') throw new VigilError('VIGIL_ERR_ALERT_INVALID', `incident ${id} is resolved; there is nobody left to page`);
+    if (incident.state === 'triggered') return incident;
+    const now = this.clock.now();
+    this.store.update(id, { ...this.resumePaging(incident, now), position: incident.escalation.position });
+    this.note(id, by, 're-triggered', { reason: 'escalated', acknowledgedBy: incident.acknowledgedBy });
+    return this.store.get(id)!;
   }
 
   /** For a storm: acknowledges every triggered incident; returns their ids. */

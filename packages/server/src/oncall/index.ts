@@ -67,7 +67,7 @@ export {
 export { DEFAULT_FATIGUE_OPTIONS, digest, nextLocalMidnight, type AlertFires, type Digest, type FatigueOptions, type PersonPages } from './fatigue.ts';
 
 // The service the server runs (wiring, pager, links, digest) and what it builds on.
-export { OncallService, receiverPolicies, ACTION_PATH, SMS_PATH, type OncallServiceDeps } from './service.ts';
+export { OncallService, receiverPolicies, ACTION_PATH, SMS_PATH, type OncallServiceDeps, type OncallStartOptions } from './service.ts';
 export { signLink, verifyLink, type LinkAction, type LinkClaim } from './links.ts';
 export { incidentRecord, recordWindow } from './record.ts';
 export { oncallMetrics, type OncallMetrics } from './metrics.ts';

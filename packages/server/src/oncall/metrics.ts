@@ -38,7 +38,7 @@ export function oncallMetrics(registry: Registry, store: IncidentStore): OncallM
   const timeline = timelineReader(store);
   const escalations = new Counter({
     name: 'vigil_oncall_escalations_total',
-    help: 'Escalations: the next step paged because nobody acknowledged, the acknowledge deadline passed, or the incident commander was called in a storm.',
+    help: 'Escalations: the next step paged because nobody acknowledged, the acknowledge deadline passed, a person asked (requested), or the incident commander was called in a storm.',
     labelNames: ['policy', 'reason'] as const,
     registers: [registry],
     collect: () => timeline.catchUp(),
@@ -52,9 +52,13 @@ export function oncallMetrics(registry: Registry, store: IncidentStore): OncallM
   timeline.onRow((row) => {
     if (row.action === NOISE_ACTION) noise.inc();
     else if (row.action === 'step-paged' || row.action === 'escalated') countOverflow(row);
-    const reason = ESCALATION_REASONS[row.action];
+    const reason = isRequested(row) ? 'requested' : ESCALATION_REASONS[row.action];
     if (reason) escalations.inc({ policy: row.policy, reason });
   });
+  /** "Escalate now" from a person, not the engine's own escalation. */
+  function isRequested(row: TimelineRow): boolean {
+    return row.action === 'escalated' && (JSON.parse(row.detail) as { requested?: unknown }).requested === true;
+  }
   /** People over the fatigue cap: their page went on to the next step's people. */
   function countOverflow(row: TimelineRow): void {
     const capped = (JSON.parse(row.detail) as { capped?: unknown[] }).capped ?? [];

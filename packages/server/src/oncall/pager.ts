@@ -58,7 +58,7 @@ export function pageText(page: Page, links: { ack: string; resolve: string }): {
 export class PersonPager implements Pager {
   private readonly notifier: Notifier;
 
-  constructor(private readonly options: PersonPagerOptions) {
+  constructor(private options: PersonPagerOptions) {
     this.notifier = new Notifier({
       global: options.global,
       receivers: options.people.map((person) => personReceiver(person, options)),
@@ -69,6 +69,13 @@ export class PersonPager implements Pager {
       timeoutMs: options.timeoutMs,
       maxAttempts: options.maxAttempts,
     });
+  }
+
+  /** After a reload: the people, their contact methods and the SMS and SMTP settings as now configured. */
+  reconfigure(change: Pick<PersonPagerOptions, 'directory' | 'people' | 'sms' | 'global'>): void {
+    const options = { ...this.options, ...change };
+    this.notifier.reconfigure({ global: options.global, receivers: options.people.map((person) => personReceiver(person, options)) });
+    this.options = options;
   }
 
   async page(page: Page): Promise<{ ok: boolean; error?: string }> {

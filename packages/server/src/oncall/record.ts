@@ -181,7 +181,7 @@ function describe(entry: TimelineEntry): string {
     case 'unacknowledged':
       return 'Un-acknowledged: paging resumes';
     case 're-triggered':
-      return 'Re-triggered: still firing after the acknowledgement ran out';
+      return d.reason === 'escalated' ? 'Re-triggered to escalate' : 'Re-triggered: still firing after the acknowledgement ran out';
     case 'reassigned':
       return `Re-assigned to ${String(d.to)}`;
     case 'severity-changed':

@@ -12,7 +12,7 @@ import type { Page } from './escalation.ts';
 import { OncallService } from './service.ts';
 
 const MINUTE = 60_000;
-const config = oncallConfigSchema.parse({
+const input = {
   people: [
     { id: 'ana', name: 'Ana', phone: '+14155550101', time_zone: 'UTC' },
     { id: 'ben', name: 'Ben', phone: '+14155550102', time_zone: 'UTC' },
@@ -23,19 +23,22 @@ const config = oncallConfigSchema.parse({
     { id: 'mgmt', name: 'Management', steps: [{ notify: [{ person: 'ana' }] }] },
   ],
   sms: { account_sid: 'AC1', auth_token: 'sms-token', from: '+15550100' },
-});
+};
+const config = oncallConfigSchema.parse(input);
 
-function setUp(db = new Database(':memory:'), clock = new FakeClock(Date.parse('2026-11-30T09:00:00Z'))) {
+type Deliver = (page: Page) => Promise<{ ok: boolean }>;
+
+function setUp(db = new Database(':memory:'), clock = new FakeClock(Date.parse('2026-11-30T09:00:00Z')), section = config, deliver: Deliver = async () => ({ ok: true })) {
   const pages: Page[] = [];
   const registry = new Registry();
   const service = new OncallService({
-    config,
+    config: section,
     db,
     clock,
     registry,
     logger: pino({ level: 'silent' }),
     ledger: () => [],
-    pager: { page: async (page) => (pages.push(page), { ok: true }) },
+    pager: { page: async (page) => (pages.push(page), deliver(page)) },
   });
   service.useReceivers([receiverSchema.parse({ name: 'oncall', oncall_configs: [{ policy: 'crit' }] }), receiverSchema.parse({ name: 'team' })]);
   service.start({ externalURL: 'http://vigil.test/', global: globalSchema.parse({}), notifier: { send: async () => [] } });
@@ -188,4 +191,120 @@ test('with oncall.digest, the daily digest goes to its receiver at the configure
   assert.equal(sent.length, 1);
   assert.equal(sent[0].receiver, 'team-digest');
   assert.match(sent[0].text, /MTTA/);
+});
+
+test('escalate now pages the next step at once, once, and the wait restarts from there', async () => {
+  const { service, pages, clock, registry } = setUp();
+  service.handle('oncall', firing);
+  await settle(service);
+  const id = service.incidents.list()[0].id;
+  assert.deepEqual(pages.map((p) => p.step), [0]);
+
+  clock.advance(MINUTE);
+  service.escalate(id, { actor: 'ana', via: 'ui' });
+  await settle(service);
+  assert.deepEqual(pages.map((p) => [p.person, p.step]), [['ben', 0], ['ben', 1]], 'step 2 at once, not at +5m');
+  const escalated = service.incidents.timeline(id).filter((e) => e.action === 'escalated');
+  assert.deepEqual(escalated.map((e) => [e.actor, e.via]), [['ana', 'ui']]);
+  assert.match(await registry.metrics(), /vigil_oncall_escalations_total\{policy="crit",reason="requested"\} 1/);
+
+  clock.advance(10 * MINUTE);
+  await service.tick();
+  assert.equal(pages.length, 2, 'the step escalated to is not paged again when its time would have come');
+  assert.equal(new Set(pages.map((p) => p.dedupKey)).size, 2);
+  assert.throws(() => service.escalate(id, { actor: 'ana', via: 'ui' }), /incident \d+ has no further step to escalate to in policy "crit"/);
+});
+
+test('escalating an acknowledged incident triggers it again and pages the step after the one paged last', async () => {
+  const { service, pages } = setUp();
+  service.handle('oncall', firing);
+  await settle(service);
+  const id = service.incidents.list()[0].id;
+  service.change(id, (i) => i.acknowledge(id, { actor: 'ben', via: 'api' }));
+
+  const after = service.escalate(id, { actor: 'ben', via: 'cli' });
+  assert.equal(after.state, 'triggered');
+  assert.equal(after.acknowledgedBy, undefined);
+  await settle(service);
+  assert.deepEqual(pages.map((p) => p.step), [0, 1]);
+  assert.match(service.record(id), /Re-triggered to escalate \| ben \(cli\) \|\n.*Escalated to step 2 \(attempt 1\): ben \| ben \(cli\) \|/);
+  service.change(id, (i) => i.resolve(id, { actor: 'ben', via: 'api' }));
+  assert.throws(() => service.escalate(id, { actor: 'ben', via: 'api' }), /is resolved/);
+});
+
+test('an escalation whose page was in flight at a restart is sent again once, with the same dedup key', async () => {
+  const db = new Database(':memory:');
+  const clock = new FakeClock(Date.parse('2026-11-30T09:00:00Z'));
+  // The process stops while step 2's page is with the pager.
+  const hangOnStep2: Deliver = (page) => (page.step === 1 ? new Promise(() => {}) : Promise.resolve({ ok: true }));
+  const before = setUp(db, clock, config, hangOnStep2);
+  before.service.handle('oncall', firing);
+  await settle(before.service);
+  const id = before.service.incidents.list()[0].id;
+  assert.equal(before.service.escalate(id, { actor: 'ana', via: 'api' }).escalation.position, 2);
+  await new Promise((resolve) => setImmediate(resolve));
+  before.service.stop();
+  assert.deepEqual(before.pages.map((p) => p.step), [0, 1]);
+
+  const after = setUp(db, clock);
+  await settle(after.service);
+  await after.service.tick();
+  assert.deepEqual(after.pages.map((p) => [p.step, p.dedupKey]), [[1, before.pages[1].dedupKey]], 'step 1 is not paged again; step 2 once more');
+});
+
+test('noise: marking shows in the metrics and can be taken back; the state does not change', async () => {
+  const { service, registry } = setUp();
+  service.handle('oncall', firing);
+  const id = service.incidents.list()[0].id;
+  assert.equal(service.isNoise(id), false);
+  assert.equal(service.markNoise(id, true, { actor: 'ana', via: 'ui' }).state, 'triggered');
+  assert.equal(service.isNoise(id), true);
+  service.markNoise(id, true, { actor: 'ana', via: 'ui' });
+  assert.match(await registry.metrics(), /vigil_oncall_incidents_noise_total 1/, 'marking twice counts once');
+  service.markNoise(id, false, { actor: 'ben', via: 'api' });
+  assert.equal(service.isNoise(id), false);
+  assert.throws(() => service.markNoise('999', true, { actor: 'ana', via: 'ui' }), /incident "999" not found/);
+});
+
+const reloadedInput = {
+  people: [...input.people, { id: 'cy', name: 'Cy', time_zone: 'UTC' }],
+  teams: [{ id: 'leads', name: 'Leads', members: ['cy'] }],
+  schedules: input.schedules,
+  escalation_policies: [
+    { id: 'crit', name: 'Critical', steps: [{ notify: [{ schedule: 'primary' }], wait: '5m' }, { notify: [{ team: 'leads' }] }] },
+    { id: 'new', name: 'New', steps: [{ notify: [{ person: 'cy' }] }] },
+  ],
+};
+const reloaded = oncallConfigSchema.parse(reloadedInput);
+
+test('a reload swaps people, teams and policies; an open incident keeps its state and position', async () => {
+  const { service, pages, clock } = setUp();
+  service.handle('oncall', firing);
+  await settle(service);
+  const id = service.incidents.list()[0].id;
+  const position = service.incidents.get(id)!.escalation.position;
+
+  service.reload(reloaded, () => service.useReceivers([receiverSchema.parse({ name: 'oncall', oncall_configs: [{ policy: 'new' }] })]));
+  assert.equal(service.incidents.get(id)!.escalation.position, position);
+  assert.equal(service.incidents.get(id)!.state, 'triggered');
+  assert.equal(service.directory.person('cy')?.name, 'Cy');
+  clock.advance(5 * MINUTE);
+  await service.tick();
+  assert.deepEqual(pages.map((p) => p.person), ['ben', 'cy'], 'step 2 is the new definition: the leads team');
+});
+
+test('a reload removing a policy open incidents use is refused, naming both; a refused alerting part keeps the old section', async () => {
+  const { service } = setUp();
+  service.handle('oncall', firing);
+  const id = service.incidents.list()[0].id;
+  const withoutCrit = oncallConfigSchema.parse({ ...reloadedInput, escalation_policies: [{ id: 'new', name: 'New', steps: [{ notify: [{ person: 'cy' }] }] }] });
+  assert.throws(() => service.reload(withoutCrit), new RegExp(`policy "crit" is still used by open incident\\(s\\) #${id}`));
+
+  const refuse = () => {
+    throw new Error('alertmanager config is bad');
+  };
+  assert.throws(() => service.reload(reloaded, refuse), /alertmanager config is bad/);
+  assert.equal(service.directory.person('cy'), undefined, 'the running people stay');
+  assert.equal(service.incidents.policy('new'), undefined, 'the running policies stay');
+  assert.equal(service.handles('oncall'), true);
 });

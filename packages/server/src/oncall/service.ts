@@ -22,6 +22,7 @@ import { IncidentStore, type Incident } from './incident-store.ts';
 import { incidentInputFrom, Incidents, type Actor, type IncidentSettings } from './incidents.ts';
 import { DEFAULT_LINK_TTL_MS, generateLinkSecret, signLink, verifyLink, type LinkAction, type LinkCheck, type LinkClaim } from './links.ts';
 import { oncallMetrics, type OncallMetrics } from './metrics.ts';
+import { markNoise, isNoise } from './noise.ts';
 import { PersonPager } from './pager.ts';
 import { DigestScheduler } from './digest-scheduler.ts';
 import { incidentRecord, recordWindow } from './record.ts';
@@ -62,33 +63,56 @@ export interface ActionOutcome {
   message: string;
 }
 
+/** What `start` needs; `global` as a function when it can change on a reload. */
+export interface OncallStartOptions {
+  externalURL: string;
+  global: GlobalConfig | (() => GlobalConfig);
+  notifier: NotifierPort;
+}
+
+/** What a reload swaps, kept to put back when the reload is refused. */
+interface Configured {
+  config: OncallSection;
+  directory: OncallDirectory;
+  receiverPolicies: Map<string, string[]>;
+}
+
 export class OncallService {
   readonly incidents: Incidents;
-  readonly directory: OncallDirectory;
   private readonly secret: string;
   private readonly metrics: OncallMetrics;
+  private configured: Configured;
+  private started?: OncallStartOptions;
   private engine?: EscalationEngine;
+  private personPager?: PersonPager;
   private digest?: DigestScheduler;
   private externalURL = '';
-  private receiverPolicies = new Map<string, string[]>();
 
   constructor(private readonly deps: OncallServiceDeps) {
     const { config, clock } = deps;
     const store = new IncidentStore(deps.db);
-    this.incidents = new Incidents(store, clock, new Map(config.escalation_policies.map((p) => [p.id, p])), deps.incidents);
-    this.directory = createDirectory(config);
+    this.incidents = new Incidents(store, clock, policyMap(config), deps.incidents);
+    this.configured = { config, directory: createDirectory(config), receiverPolicies: new Map() };
     this.secret = config.link_secret ?? storedSecret(store);
     this.metrics = oncallMetrics(deps.registry, store);
   }
 
+  get directory(): OncallDirectory {
+    return this.configured.directory;
+  }
+
+  private get config(): OncallSection {
+    return this.configured.config;
+  }
+
   /** Checks that every `oncall_configs` policy exists, then routes those receivers to their policies. */
   useReceivers(receivers: ReceiverConfig[]): void {
-    this.receiverPolicies = receiverPolicies(receivers, (id) => this.incidents.policy(id) !== undefined);
+    this.configured.receiverPolicies = receiverPolicies(receivers, (id) => this.incidents.policy(id) !== undefined);
   }
 
   /** Opens or updates the group's incident under each of the receiver's policies; resolved alerts resolve it. */
   handle(receiver: string, notification: Notification): void {
-    const policies = this.receiverPolicies.get(receiver) ?? [];
+    const policies = this.configured.receiverPolicies.get(receiver) ?? [];
     policies.forEach((policy, i) => {
       const input = incidentInputFrom(notification, policy);
       // A second policy on one receiver is a second incident for the same group.
@@ -102,22 +126,23 @@ export class OncallService {
   }
 
   handles(receiver: string): boolean {
-    return this.receiverPolicies.has(receiver);
+    return this.configured.receiverPolicies.has(receiver);
   }
 
   /** Starts escalating; links and the SMS webhook URL use `server.external_url`, else the address Vigil listens on. */
-  start(options: { externalURL: string; global: GlobalConfig; notifier: NotifierPort }): void {
-    const { config, clock, logger } = this.deps;
+  start(options: OncallStartOptions): void {
+    const { clock, logger } = this.deps;
+    this.started = options;
     this.externalURL = options.externalURL.replace(/\/+$/, '');
     const link = (incidentId: string, person: string, action: LinkAction) => this.link(incidentId, person, action);
-    const people = () =>
-      new PersonPager({ directory: this.directory, people: config.people, sms: config.sms, global: options.global, registry: this.deps.registry, externalURL: this.externalURL, clock, link, fetch: this.deps.fetch });
-    const pager = this.countedPages(this.deps.pager ?? people());
+    if (!this.deps.pager) this.personPager = new PersonPager({ ...this.pagerSettings(), registry: this.deps.registry, externalURL: this.externalURL, clock, link, fetch: this.deps.fetch });
+    const pager = this.countedPages(this.deps.pager ?? this.personPager!);
     this.engine = new EscalationEngine(
       {
         clock,
         incidents: this.incidents,
-        directory: this.directory,
+        // Through the service, so that a reload's people, teams and schedules are the ones paged.
+        directory: { resolve: (target, atMs) => this.directory.resolve(target, atMs) },
         pager,
         ackUrl: (incidentId, person) => link(incidentId, person, 'ack'),
         onError: (err) => logger.warn({ event: 'oncall.escalation_failed', error: (err as Error).message }, 'escalation tick failed'),
@@ -125,25 +150,50 @@ export class OncallService {
       this.deps.escalation,
     );
     this.engine.start();
-    if (config.digest) {
-      this.digest = new DigestScheduler(
-        {
-          clock,
-          store: this.incidents.store,
-          notifier: options.notifier,
-          externalURL: this.externalURL,
-          personName: (id) => this.directory.person(id)?.name,
-          onError: (err) => logger.warn({ event: 'oncall.digest_failed', error: (err as Error).message }, 'daily digest failed'),
-        },
-        config.digest,
-      );
-      this.digest.start();
+    this.startDigest();
+  }
+
+  /**
+   * Swaps in a re-read `oncall:` section together with `alongside` (the
+   * alerting reload, whose receivers are checked against the new policies):
+   * when either refuses, both keep what runs. Open incidents keep their
+   * state and position; removing a policy that open incidents use is refused.
+   */
+  reload(section: OncallSection, alongside: () => void = () => {}): void {
+    requireOpenPolicies(section, this.incidents.list({ states: ['triggered', 'acknowledged'], limit: 100_000 }));
+    const previous = this.configured;
+    this.useConfig({ ...previous, config: section, directory: createDirectory(section) });
+    try {
+      alongside();
+    } catch (err) {
+      this.useConfig(previous);
+      throw err;
     }
+    this.personPager?.reconfigure(this.pagerSettings());
+    if (this.started) this.startDigest();
+    this.tickSoon();
   }
 
   stop(): void {
     this.engine?.stop();
     this.digest?.stop();
+  }
+
+  /** Pages the incident's next step now, through the engine; an acknowledged incident is triggered again. */
+  escalate(id: string, by: Actor): Incident {
+    const engine = this.engine;
+    if (!engine) throw new VigilError('VIGIL_ERR_STORE_UNAVAILABLE', 'on-call is starting; try again in a moment');
+    return this.change(id, () => engine.escalateNow(id, by));
+  }
+
+  /** Marks (or with `noise` false, unmarks) the incident as a false positive. */
+  markNoise(id: string, noise: boolean, by: Actor): Incident {
+    markNoise(this.incidents, id, by, this.deps.clock.now(), noise);
+    return this.require(id);
+  }
+
+  isNoise(id: string): boolean {
+    return isNoise(this.incidents.timeline(id));
   }
 
   /** For tests and after a change: one escalation pass now. */
@@ -167,11 +217,11 @@ export class OncallService {
 
   /** A Twilio inbound SMS: "ACK 12", "RESOLVE 12", or "ACK" for the incident last paged to that phone; 'forbidden' when the signature is wrong. */
   smsReply(reply: SmsReply): ActionOutcome | 'forbidden' {
-    const sms = this.deps.config.sms;
+    const sms = this.config.sms;
     if (!sms) throw new VigilError('VIGIL_ERR_NOT_FOUND', 'SMS replies are off: oncall.sms is not configured');
     const url = `${this.externalURL}${SMS_PATH}`;
     if (!verifyTwilioSignature({ url, params: reply.params, header: reply.signature, authToken: sms.auth_token }).ok) return 'forbidden';
-    const person = this.deps.config.people.find((p) => p.phone !== undefined && p.phone === reply.params.From);
+    const person = this.config.people.find((p) => p.phone !== undefined && p.phone === reply.params.From);
     if (!person) return { message: 'This number belongs to nobody in Vigil on-call.' };
     const command = /^\s*(ack|acknowledge|resolve)\b\s*#?(\S+)?\s*$/i.exec(reply.params.Body ?? '');
     if (!command) return { message: 'Reply "ACK <incident>" or "RESOLVE <incident>".' };
@@ -210,7 +260,7 @@ export class OncallService {
   onCall(fromMs: number, toMs: number) {
     const now = this.deps.clock.now();
     const who = (id: string) => ({ id, name: this.directory.person(id)?.name ?? id });
-    return this.deps.config.schedules.map((schedule) => {
+    return this.config.schedules.map((schedule) => {
       const current = onCallAt(schedule, now);
       return {
         schedule: { id: schedule.id, name: schedule.name, time_zone: schedule.time_zone },
@@ -242,6 +292,37 @@ export class OncallService {
     return pages.sort((a, b) => (b.sentAt ?? 0) - (a.sentAt ?? 0))[0]?.incidentId;
   }
 
+  private useConfig(configured: Configured): void {
+    this.configured = configured;
+    this.incidents.usePolicies(policyMap(configured.config));
+  }
+
+  private pagerSettings() {
+    const { global } = this.started!;
+    return { directory: this.directory, people: this.config.people, sms: this.config.sms, global: typeof global === 'function' ? global() : global };
+  }
+
+  /** (Re)starts the daily digest as configured; when it is due is kept in the store, so a restart neither skips nor repeats one. */
+  private startDigest(): void {
+    const { clock, logger } = this.deps;
+    const { notifier } = this.started!;
+    this.digest?.stop();
+    this.digest = undefined;
+    if (!this.config.digest) return;
+    this.digest = new DigestScheduler(
+      {
+        clock,
+        store: this.incidents.store,
+        notifier,
+        externalURL: this.externalURL,
+        personName: (id) => this.directory.person(id)?.name,
+        onError: (err) => logger.warn({ event: 'oncall.digest_failed', error: (err as Error).message }, 'daily digest failed'),
+      },
+      this.config.digest,
+    );
+    this.digest.start();
+  }
+
   private countedPages(pager: Pager): Pager {
     return {
       page: async (page: Page) => {
@@ -266,6 +347,23 @@ export function receiverPolicies(receivers: ReceiverConfig[], isPolicy: (id: str
     if (receiver.oncall_configs.length > 0) policies.set(receiver.name, receiver.oncall_configs.map((c) => c.policy));
   }
   return policies;
+}
+
+function policyMap(config: OncallSection) {
+  return new Map(config.escalation_policies.map((policy) => [policy.id, policy]));
+}
+
+/** Refuses a section without a policy that open incidents use, naming the policy and the incidents. */
+function requireOpenPolicies(section: OncallSection, open: Incident[]): void {
+  const kept = new Set(section.escalation_policies.map((policy) => policy.id));
+  const orphans = open.filter((incident) => !kept.has(incident.policyId));
+  if (orphans.length === 0) return;
+  const policy = orphans[0].policyId;
+  const ids = orphans.filter((incident) => incident.policyId === policy).map((incident) => `#${incident.id}`);
+  throw new VigilError(
+    'VIGIL_ERR_CONFIG_INVALID',
+    `oncall.escalation_policies: policy "${policy}" is still used by open incident(s) ${ids.join(', ')}; resolve them or keep the policy, then reload again`,
+  );
 }
 
 /** The secret links are signed with when the config gives none: generated once, kept in alerting.db so links outlive restarts. */

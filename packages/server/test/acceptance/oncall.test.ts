@@ -281,6 +281,52 @@ test('a restart in the middle of an escalation pages the backup once, on time, a
   await assert.rejects(vigilCli('ack', '999'), /the server answered 404: incident "999" not found/);
 });
 
+const THIRD = '+15550003';
+
+/** The same config with a third person, paged by a third step. */
+function withThirdStep(yaml: string): string {
+  return yaml
+    .replace('  schedules:', `    - { id: third, name: Third, phone: '${THIRD}', time_zone: UTC }\n  schedules:`)
+    .replace(/( {8}- \{ notify: \[\{ schedule: secondary \}\].*\n)/, `$1        - { notify: [{ person: third }] }\n`);
+}
+
+test('escalate now, noise, and a reload of the oncall section that keeps the open incident where it was', { timeout: 60_000 }, async (t) => {
+  const { twilio, dir, vigil } = await setUp(t, 0, 60_000);
+  const id = incidentIdIn(await firstSmsTo(twilio.messages, FIRST, 15_000));
+  const vigilCli = (...args: string[]) => promisify(execFile)(process.execPath, [bin, 'incident', ...args, '--url', vigil.url, '--by', 'ops']);
+  const post = (path: string, body: unknown) => fetch(`${vigil.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  // Not a minute's wait: the backup is paged at once.
+  assert.equal((await vigilCli('escalate', id)).stdout, `incident ${id} is triggered\n`);
+  await firstSmsTo(twilio.messages, BACKUP, 5_000);
+  const escalated = (await incident(vigil.url, id)).timeline.find((e: any) => e.action === 'escalated');
+  assert.deepEqual([escalated.actor, escalated.via], ['ops', 'cli']);
+
+  const marked = await (await post(`/vigil/api/v1/incidents/${id}/noise`, { noise: true, by: 'ops', via: 'api' })).json();
+  assert.equal(marked.data.noise, true);
+
+  const configPath = join(dir, 'vigil.yaml');
+  const original = configYaml(twilio.url, 0, 60_000);
+  writeFileSync(configPath, original.replace("time_zone: UTC }\n    - { id: backup", "time_zone: Mars/Olympus }\n    - { id: backup"));
+  const bad = await fetch(`${vigil.url}/-/reload`, { method: 'POST' });
+  assert.notEqual(bad.status, 200, 'a bad oncall section must refuse the reload');
+  assert.match(await bad.text(), /Mars\/Olympus/);
+
+  writeFileSync(configPath, original.replace('    - id: critical', '    - id: renamed').replace('{ policy: critical }', '{ policy: renamed }'));
+  const orphaning = await fetch(`${vigil.url}/-/reload`, { method: 'POST' });
+  assert.notEqual(orphaning.status, 200);
+  assert.match(await orphaning.text(), new RegExp(`policy \\\\?"critical\\\\?" is still used by open incident\\(s\\) #${id}`));
+
+  writeFileSync(configPath, withThirdStep(original));
+  assert.equal((await fetch(`${vigil.url}/-/reload`, { method: 'POST' })).status, 200);
+  const after = await incident(vigil.url, id);
+  assert.deepEqual([after.incident.state, after.incident.escalation.position, after.incident.noise], ['triggered', 2, true]);
+  await vigilCli('escalate', id);
+  await firstSmsTo(twilio.messages, THIRD, 5_000);
+  assert.equal(smsTo(twilio.messages, FIRST).length, 1);
+  assert.equal(smsTo(twilio.messages, BACKUP).length, 1);
+});
+
 test('vigil check config refuses an on-call receiver whose policy does not exist', async () => {
   const dir = tempDir('vigil-oncall-check-');
   writeRule(dir, 'vector(1) > 0');

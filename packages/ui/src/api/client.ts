@@ -315,6 +315,8 @@ export interface Incident {
   resolvedBy?: string;
   assignee?: string;
   escalation?: { position: number; cycle: number; stepsThisCycle: number; nextDueAt?: string };
+  /** Marked as a false positive. */
+  noise?: boolean;
 }
 
 export interface IncidentAlert {
@@ -366,7 +368,8 @@ export interface ScheduleOncall {
 
 /** What a button asks the server to do to one incident, with its body (besides `by`). */
 export type IncidentAction =
-  | { kind: 'acknowledge' | 'resolve' | 'unacknowledge' }
+  | { kind: 'acknowledge' | 'resolve' | 'unacknowledge' | 'escalate' }
+  | { kind: 'noise'; noise: boolean }
   | { kind: 'snooze'; minutes: number }
   | { kind: 'reassign'; person: string }
   | { kind: 'severity'; severity: IncidentSeverity };

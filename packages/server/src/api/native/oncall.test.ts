@@ -18,7 +18,7 @@ const config = oncallConfigSchema.parse({
     { id: 'ben', name: 'Ben', time_zone: 'UTC' },
   ],
   schedules: [{ id: 'primary', name: 'Primary', time_zone: 'UTC', layers: [{ name: 'all', participants: ['ana'], start: '2026-01-01T00:00:00Z', rotation: { length: '1w' } }] }],
-  escalation_policies: [{ id: 'crit', name: 'Critical', steps: [{ notify: [{ schedule: 'primary' }], wait: '5m' }] }],
+  escalation_policies: [{ id: 'crit', name: 'Critical', steps: [{ notify: [{ schedule: 'primary' }], wait: '5m' }, { notify: [{ person: 'ben' }] }] }],
   sms: { account_sid: 'AC1', auth_token: 'sms-token', from: '+15550100' },
 });
 
@@ -157,4 +157,31 @@ test('the SMS webhook answers TwiML to a signed reply and 403 to an unsigned one
   const reply = await send({ 'x-twilio-signature': signature });
   assert.equal(reply.statusCode, 200);
   assert.equal(reply.body, `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Incident ${id} acknowledged.</Message></Response>`);
+});
+
+test('escalate pages the next step now and names who asked; with no step left it is refused', async (t) => {
+  const { post, oncall, id } = await setUp(t);
+  const url = `/vigil/api/v1/incidents/${id}/escalate`;
+  const escalated = await post(url, { by: 'ana', via: 'ui' });
+  assert.equal(escalated.statusCode, 200);
+  assert.deepEqual([escalated.json().data.state, escalated.json().data.escalation.position], ['triggered', 2]);
+  const entry = oncall.incidents.timeline(id).find((e) => e.action === 'escalated');
+  assert.deepEqual([entry?.actor, entry?.via], ['ana', 'ui']);
+
+  const refused = await post(url, {});
+  assert.equal(refused.statusCode, 400);
+  assert.match(refused.json().error, /no further step to escalate to in policy "crit"/);
+  assert.equal((await post('/vigil/api/v1/incidents/999/escalate')).statusCode, 404);
+});
+
+test('noise marks and unmarks; the incident JSON says noise true or false', async (t) => {
+  const { app, post, id } = await setUp(t);
+  const url = `/vigil/api/v1/incidents/${id}`;
+  assert.equal((await app.inject(url)).json().data.incident.noise, false);
+  const marked = (await post(`${url}/noise`, { noise: true, by: 'ana', via: 'ui' })).json().data;
+  assert.deepEqual([marked.noise, marked.state], [true, 'triggered']);
+  assert.equal((await app.inject('/vigil/api/v1/incidents')).json().data[0].noise, true);
+  assert.equal((await post(`${url}/noise`, { noise: false })).json().data.noise, false);
+  assert.match((await post(`${url}/noise`, { noise: 'yes' })).json().error, /noise: give true or false, got "yes"/);
+  assert.equal((await post(`${url}/noise`, {})).statusCode, 400);
 });

@@ -2,7 +2,8 @@
  * On-call endpoints (times in JSON are RFC 3339):
  *   GET  /vigil/api/v1/incidents?state=open|all                 incidents, open first, newest first
  *   GET  /vigil/api/v1/incidents/:id                            incident, alerts, timeline, pages
- *   POST /vigil/api/v1/incidents/:id/{acknowledge,resolve,unacknowledge,snooze,reassign,severity}
+ *   POST /vigil/api/v1/incidents/:id/{acknowledge,resolve,unacknowledge,snooze,reassign,severity,escalate}
+ *   POST /vigil/api/v1/incidents/:id/noise                      { noise: boolean }: marks or unmarks a false positive
  *   POST /vigil/api/v1/incidents/acknowledge-all
  *   GET  /vigil/api/v1/incidents/:id/record                     the incident record, markdown
  *   GET  /vigil/api/v1/oncall?from=&to=                         who is on call, and the shifts
@@ -61,7 +62,7 @@ function registerIncidentRoutes(api: FastifyInstance, { oncall }: OncallApiDeps)
     const state = (request.query as Record<string, string | undefined>).state ?? 'open';
     const states = STATES[state];
     if (!states) throw new VigilError('VIGIL_ERR_QUERY_PARAM', `invalid parameter "state": "${state}"; use ${Object.keys(STATES).join(', ')}`);
-    return { status: 'success', data: oncall.incidents.list({ states }).map(incidentJson) };
+    return { status: 'success', data: oncall.incidents.list({ states }).map((incident) => incidentJson(incident, oncall.isNoise(incident.id))) };
   });
 
   api.get(`${API}/incidents/:id`, async (request: IdRequest) => {
@@ -71,7 +72,7 @@ function registerIncidentRoutes(api: FastifyInstance, { oncall }: OncallApiDeps)
     return {
       status: 'success',
       data: {
-        incident: incidentJson(incident),
+        incident: incidentJson(incident, oncall.isNoise(id)),
         alerts: incidents.alerts(id).map(alertJson),
         timeline: incidents.timeline(id).map(timelineJson),
         pages: incidents.store.pagesFor(id).map(pageJson),
@@ -90,7 +91,8 @@ function registerIncidentChanges(api: FastifyInstance, { oncall }: OncallApiDeps
       const body = jsonBody(request);
       const { id } = request.params;
       oncall.require(id);
-      return { status: 'success', data: incidentJson(apply(id, body, actorOf(body))) };
+      const incident = apply(id, body, actorOf(body));
+      return { status: 'success', data: incidentJson(incident, oncall.isNoise(id)) };
     });
   change('acknowledge', (id, _body, by) => oncall.change(id, (i) => i.acknowledge(id, by)));
   change('resolve', (id, _body, by) => oncall.change(id, (i) => i.resolve(id, by)));
@@ -106,6 +108,8 @@ function registerIncidentChanges(api: FastifyInstance, { oncall }: OncallApiDeps
     if (!SEVERITIES.includes(severity)) throw new VigilError('VIGIL_ERR_ALERT_INVALID', `severity: "${severity}" is not one of ${SEVERITIES.join(', ')}`);
     return oncall.change(id, (i) => i.setSeverity(id, severity, by));
   });
+  change('escalate', (id, _body, by) => oncall.escalate(id, by));
+  change('noise', (id, body, by) => oncall.markNoise(id, booleanField(body, 'noise'), by));
 
   api.post(`${API}/incidents/acknowledge-all`, async (request) => {
     return { status: 'success', data: { acknowledged: oncall.acknowledgeAll(actorOf(jsonBody(request))) } };
@@ -190,6 +194,12 @@ function stringField(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
+function booleanField(body: Record<string, unknown>, name: string): boolean {
+  const value = body[name];
+  if (typeof value !== 'boolean') throw new VigilError('VIGIL_ERR_ALERT_INVALID', `${name}: give true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function numberField(body: Record<string, unknown>, name: string): number {
   const value = body[name];
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new VigilError('VIGIL_ERR_ALERT_INVALID', `${name}: give a number, got ${JSON.stringify(value)}`);
@@ -204,10 +214,11 @@ function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
-export function incidentJson(incident: Incident) {
+export function incidentJson(incident: Incident, noise: boolean) {
   const { escalation } = incident;
   return {
     ...incident,
+    noise,
     createdAt: iso(incident.createdAt),
     triggeredAt: iso(incident.triggeredAt),
     acknowledgedAt: iso(incident.acknowledgedAt),

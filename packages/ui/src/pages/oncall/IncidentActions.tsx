@@ -1,7 +1,8 @@
 /**
  * The buttons that change an incident. Each POSTs, then the page reloads the
  * incident so the timeline shows what the server recorded; a refusal shows
- * the server's message under the buttons.
+ * the server's message under the buttons. The noise mark stays open after
+ * resolution: whether a page was a false positive is often judged afterwards.
  */
 import { useId, useState, type FormEvent } from 'react';
 import { incidentAct, type Incident, type IncidentAction, type IncidentSeverity } from '../../api/client.ts';
@@ -10,14 +11,20 @@ import { allowedActions, parseSnoozeMinutes } from './incident-view.ts';
 
 const SEVERITIES: IncidentSeverity[] = ['critical', 'high', 'medium', 'low'];
 
-const DONE: Record<IncidentAction['kind'], string> = {
+const DONE: Record<Exclude<IncidentAction['kind'], 'noise'>, string> = {
   acknowledge: 'Acknowledged.',
   unacknowledge: 'Un-acknowledged: paging resumes.',
   resolve: 'Resolved.',
+  escalate: 'Escalated: the next step is being paged.',
   snooze: 'Snoozed.',
   reassign: 'Re-assigned.',
   severity: 'Severity changed.',
 };
+
+function doneText(action: IncidentAction): string {
+  if (action.kind !== 'noise') return DONE[action.kind];
+  return action.noise ? 'Marked as noise.' : 'No longer marked as noise.';
+}
 
 interface Props {
   incident: Incident;
@@ -33,7 +40,7 @@ export function IncidentActions({ incident, by, onChanged }: Props) {
     setBusy(true);
     try {
       await incidentAct(incident.id, action, by.trim() || undefined);
-      setOutcome({ message: DONE[action.kind] });
+      setOutcome({ message: doneText(action) });
       onChanged();
     } catch (error) {
       setOutcome({ error });
@@ -41,7 +48,26 @@ export function IncidentActions({ incident, by, onChanged }: Props) {
       setBusy(false);
     }
   };
-  if (allowed.length === 0) return <p className="muted">This incident is resolved; nothing more to do.</p>;
+  const noiseToggle = <NoiseToggle busy={busy} noise={incident.noise === true} onToggle={(noise) => act({ kind: 'noise', noise })} />;
+  const feedback = (
+    <>
+      {outcome.message && !busy && (
+        <p role="status" className="muted">
+          {outcome.message}
+        </p>
+      )}
+      {outcome.error !== undefined && <ErrorMessage error={outcome.error} />}
+    </>
+  );
+  if (allowed.length === 0) {
+    return (
+      <>
+        <p className="muted">This incident is resolved; only the noise mark can still change.</p>
+        <div className="oncall-actions">{noiseToggle}</div>
+        {feedback}
+      </>
+    );
+  }
   return (
     <>
       <div className="oncall-actions">
@@ -58,19 +84,27 @@ export function IncidentActions({ incident, by, onChanged }: Props) {
         <button type="button" disabled={busy} onClick={() => act({ kind: 'resolve' })}>
           Resolve
         </button>
+        <button type="button" disabled={busy} title="Page the next step of the escalation policy now" onClick={() => act({ kind: 'escalate' })}>
+          Escalate
+        </button>
+        {noiseToggle}
       </div>
       <div className="oncall-actions">
         <SnoozeForm busy={busy} onSnooze={(minutes) => act({ kind: 'snooze', minutes })} />
         <ReassignForm busy={busy} current={incident.assignee} onReassign={(person) => act({ kind: 'reassign', person })} />
         <SeverityForm busy={busy} current={incident.severity} onChange={(severity) => act({ kind: 'severity', severity })} />
       </div>
-      {outcome.message && !busy && (
-        <p role="status" className="muted">
-          {outcome.message}
-        </p>
-      )}
-      {outcome.error !== undefined && <ErrorMessage error={outcome.error} />}
+      {feedback}
     </>
+  );
+}
+
+/** A toggle button: pressed while the incident is marked as noise; it follows the server's answer, not the click. */
+function NoiseToggle({ busy, noise, onToggle }: { busy: boolean; noise: boolean; onToggle: (noise: boolean) => void }) {
+  return (
+    <button type="button" aria-pressed={noise} disabled={busy} onClick={() => onToggle(!noise)}>
+      Noise (a false positive)
+    </button>
   );
 }
 

@@ -50,6 +50,7 @@ function IncidentHeader({ incident }: { incident: Incident }) {
     ['Acknowledged', incident.acknowledgedAt && `${dateTimeText(parseTime(incident.acknowledgedAt))} by ${incident.acknowledgedBy ?? 'unknown'}`],
     ['Re-triggers at', incident.state === 'acknowledged' && incident.ackUntil ? dateTimeText(parseTime(incident.ackUntil)) : undefined],
     ['Resolved', incident.resolvedAt && `${dateTimeText(parseTime(incident.resolvedAt))} by ${incident.resolvedBy ?? 'unknown'}`],
+    ['Noise', incident.noise ? 'marked as a false positive' : undefined],
     ['Next escalation', incident.state === 'triggered' && incident.escalation?.nextDueAt ? dateTimeText(parseTime(incident.escalation.nextDueAt)) : undefined],
   ];
   return (

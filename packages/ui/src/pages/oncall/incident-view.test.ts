@@ -76,8 +76,8 @@ test('a detail shows its non-empty fields, nested values as JSON', () => {
 });
 
 test('the buttons follow the state', () => {
-  assert.deepEqual(allowedActions('triggered'), ['acknowledge', 'resolve', 'snooze', 'reassign', 'severity']);
-  assert.deepEqual(allowedActions('acknowledged'), ['unacknowledge', 'resolve', 'snooze', 'reassign', 'severity']);
+  assert.deepEqual(allowedActions('triggered'), ['acknowledge', 'resolve', 'escalate', 'snooze', 'reassign', 'severity']);
+  assert.deepEqual(allowedActions('acknowledged'), ['unacknowledge', 'resolve', 'escalate', 'snooze', 'reassign', 'severity']);
   assert.deepEqual(allowedActions('resolved'), []);
 });
 

@@ -46,11 +46,11 @@ export function detailText(detail: Record<string, unknown> | undefined): string 
     .join(', ');
 }
 
-/** The actions a state allows, as button names; re-assign and severity are open to any unresolved incident. */
-export function allowedActions(state: IncidentState): ('acknowledge' | 'unacknowledge' | 'resolve' | 'snooze' | 'reassign' | 'severity')[] {
+/** The actions a state allows, as button names; all but the first are open to any unresolved incident. */
+export function allowedActions(state: IncidentState): ('acknowledge' | 'unacknowledge' | 'resolve' | 'escalate' | 'snooze' | 'reassign' | 'severity')[] {
   if (state === 'resolved') return [];
   const first = state === 'triggered' ? 'acknowledge' : 'unacknowledge';
-  return [first, 'resolve', 'snooze', 'reassign', 'severity'];
+  return [first, 'resolve', 'escalate', 'snooze', 'reassign', 'severity'];
 }
 
 /** Whole minutes from 1 to a week, from a text field; undefined otherwise. */
