@@ -107,7 +107,8 @@ test('rotation lengths, handoffs and restriction days', () => {
 });
 
 test('an empty section is valid and every list defaults to empty', () => {
-  assert.deepEqual(oncallConfigSchema.parse({}), { people: [], teams: [], schedules: [], escalation_policies: [] });
+  const { people, teams, schedules, escalation_policies } = oncallConfigSchema.parse({});
+  assert.deepEqual({ people, teams, schedules, escalation_policies }, { people: [], teams: [], schedules: [], escalation_policies: [] });
 });
 
 test('unknown ids are errors at the path that names them', () => {
@@ -200,5 +201,23 @@ test('embedded as a key of a larger config, its reference check does not wait on
     result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
     ['listen: Invalid input: expected string, received number', 'oncall.teams.0.members.0: no person "nobody"'],
   );
-  assert.deepEqual(vigil.parse({ listen: ':9700' }).oncall, { people: [], teams: [], schedules: [], escalation_policies: [] });
+  const { people, teams, schedules, escalation_policies } = vigil.parse({ listen: ':9700' }).oncall;
+  assert.deepEqual({ people, teams, schedules, escalation_policies }, { people: [], teams: [], schedules: [], escalation_policies: [] });
+});
+
+test('triggers and fatigue: defaults as the issue gives them, every threshold settable, the commander must exist', () => {
+  const base = { people: [{ id: 'cto', name: 'CTO', time_zone: 'UTC' }] };
+  const defaults = oncallConfigSchema.parse(base);
+  assert.deepEqual(defaults.triggers.unacknowledged, { enabled: true, critical: 300_000, high: 900_000 });
+  assert.deepEqual(defaults.triggers.flapping, { enabled: true, fires: 3, within: 1_800_000 });
+  assert.equal(defaults.triggers.incident_commander.max_open_critical, 2);
+  assert.deepEqual(defaults.fatigue, { enabled: true, critical_pages_per_hour: 3, low_alert_fires_per_day: 10, time_zone: 'UTC' });
+  const set = oncallConfigSchema.parse({ ...base, triggers: { incident_commander: { notify: { person: 'cto' } } }, fatigue: { critical_pages_per_hour: 5 } });
+  assert.deepEqual(set.triggers.incident_commander.notify, { person: 'cto' });
+  assert.equal(set.fatigue.critical_pages_per_hour, 5);
+  const bad = oncallConfigSchema.safeParse({ ...base, triggers: { incident_commander: { notify: { person: 'ceo' } } } });
+  assert.equal(bad.success, false);
+  assert.match(JSON.stringify(bad.error!.issues), /no person \\"ceo\\"/);
+  const zone = oncallConfigSchema.safeParse({ ...base, fatigue: { time_zone: 'Mars/Olympus' } });
+  assert.equal(zone.success, false);
 });

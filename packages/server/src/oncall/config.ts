@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { digestConfigSchema } from './digest-scheduler.ts';
 import { parseDurationMs } from '../config/duration.ts';
 import { isTimeZone, minuteOfDay, parseConfigTime, toWall } from './local-time.ts';
+import type { EscalationSettings } from './escalation.ts';
+import type { IncidentSettings } from './incidents.ts';
 import { OVERRIDE_LAYER, type EscalationPolicy, type Layer, type NotifyTarget, type OncallConfig, type Override, type Rotation, type Schedule } from './model.ts';
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -175,6 +177,35 @@ const smsSchema = z
   })
   .strict();
 
+// ---- auto-escalation and fatigue control (each on by default) ---------------
+
+const enabled = z.boolean().default(true);
+
+const triggersSchema = z
+  .object({
+    /** Not acknowledged this long after triggering → the next step at once. */
+    unacknowledged: z.object({ enabled, critical: duration.prefault('5m'), high: duration.prefault('15m') }).strict().prefault({}),
+    /** The same alert firing `fires` times within `within` → severity raised one level. */
+    flapping: z.object({ enabled, fires: z.number().int().min(1).default(3), within: duration.prefault('30m') }).strict().prefault({}),
+    /** More than `max_open_critical` critical incidents open at once → `notify` is paged once per storm. */
+    incident_commander: z.object({ enabled, notify: notifyTargetSchema.optional(), max_open_critical: z.number().int().min(0).default(2) }).strict().prefault({}),
+    /** An acknowledged incident whose alerts keep firing re-triggers after this. */
+    acknowledgement_timeout: duration.prefault('4h'),
+  })
+  .strict();
+
+const fatigueSchema = z
+  .object({
+    enabled,
+    /** More critical pages than this per person per hour go to the next person in the chain (and the digest). */
+    critical_pages_per_hour: z.number().int().min(1).default(3),
+    /** A low-severity alert firing more often than this in a day is snoozed until the next local midnight. */
+    low_alert_fires_per_day: z.number().int().min(0).default(10),
+    /** Whose midnight that is. */
+    time_zone: z.string().refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone, e.g. Europe/Berlin` }).default('UTC'),
+  })
+  .strict();
+
 export const oncallConfigSchema = z
   .object({
     people: z.array(personSchema).default([]),
@@ -186,6 +217,8 @@ export const oncallConfigSchema = z
     link_secret: z.string().min(16, 'use at least 16 characters').optional(),
     /** The daily digest: low alerts, pages per person, MTTA, MTTR, noisiest alerts. */
     digest: digestConfigSchema.optional(),
+    triggers: triggersSchema.prefault({}),
+    fatigue: fatigueSchema.prefault({}),
   })
   .strict()
   // Only a well-formed section has the shape the check reads, so unknown ids are reported once everything else is right.
@@ -226,6 +259,30 @@ function checkReferences(config: OncallConfig, ctx: z.RefinementCtx): void {
     p.steps.forEach((step, j) => checkTargets(step.targets, ['escalation_policies', i, 'steps', j]));
     if (p.final) checkTargets(p.final.targets, ['escalation_policies', i, 'final']);
   });
+  const commander = (config as OncallConfig & { triggers?: { incident_commander: { notify?: NotifyTarget } } }).triggers?.incident_commander.notify;
+  if (commander) {
+    const [kind, ref] = Object.entries(commander)[0] as [keyof typeof known, string];
+    mustExist(kind, ref, ['triggers', 'incident_commander', 'notify', kind]);
+  }
+}
+
+type OncallSectionOutput = z.output<typeof oncallConfigSchema>;
+
+/** The engine's settings from the `triggers` and `fatigue` sections. */
+export function engineSettings(section: Pick<OncallSectionOutput, 'triggers' | 'fatigue'>): { escalation: EscalationSettings; incidents: IncidentSettings } {
+  const { unacknowledged, flapping, incident_commander: commander, acknowledgement_timeout } = section.triggers;
+  return {
+    escalation: {
+      autoEscalate: { enabled: unacknowledged.enabled, criticalMs: unacknowledged.critical, highMs: unacknowledged.high },
+      commander: { enabled: commander.enabled && commander.notify !== undefined, target: commander.notify, maxOpenCritical: commander.max_open_critical },
+      fatigue: { enabled: section.fatigue.enabled, criticalPagesPerWindow: section.fatigue.critical_pages_per_hour, windowMs: 3_600_000 },
+    },
+    incidents: {
+      ackTimeoutMs: acknowledgement_timeout,
+      flapping: { enabled: flapping.enabled, fires: flapping.fires, windowMs: flapping.within },
+      lowNoise: { enabled: section.fatigue.enabled, firesPerDay: section.fatigue.low_alert_fires_per_day, timeZone: section.fatigue.time_zone },
+    },
+  };
 }
 
 function uniqueIds(items: { id: string }[], list: string, problem: (path: Path, message: string) => void): Set<string> {

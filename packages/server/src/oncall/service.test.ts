@@ -308,3 +308,22 @@ test('a reload removing a policy open incidents use is refused, naming both; a r
   assert.equal(service.incidents.policy('new'), undefined, 'the running policies stay');
   assert.equal(service.handles('oncall'), true);
 });
+
+test('the triggers section sets the thresholds: a critical incident unacknowledged for `critical` moves to the next step', async () => {
+  const slowChain = [{ id: 'crit', name: 'Critical', steps: [{ notify: [{ person: 'ana' }], wait: '30m' }, { notify: [{ person: 'ben' }] }] }];
+  const sooner = oncallConfigSchema.parse({ ...input, escalation_policies: slowChain, triggers: { unacknowledged: { critical: '2m' } } });
+  const { service, pages, clock } = setUp(undefined, undefined, sooner);
+  service.handle('oncall', firing);
+  await settle(service);
+  assert.deepEqual(pages.map((p) => p.person), ['ana']);
+  clock.advance(2 * MINUTE + 1000);
+  await settle(service);
+  assert.deepEqual(pages.map((p) => p.person), ['ana', 'ben'], 'paged the next step at 2 minutes, not at the 30 minute wait');
+
+  const defaults = setUp(undefined, undefined, oncallConfigSchema.parse({ ...input, escalation_policies: slowChain }));
+  defaults.service.handle('oncall', firing);
+  await settle(defaults.service);
+  defaults.clock.advance(2 * MINUTE + 1000);
+  await settle(defaults.service);
+  assert.deepEqual(defaults.pages.map((p) => p.person), ['ana'], 'the default is 5 minutes');
+});

@@ -15,7 +15,7 @@ import type { Notification, NotifierPort } from '../dispatch/model.ts';
 import { VigilError } from '../errors.ts';
 import type { GlobalConfig, ReceiverConfig } from '../notify/index.ts';
 import type { z } from 'zod';
-import type { oncallConfigSchema } from './config.ts';
+import { engineSettings, type oncallConfigSchema } from './config.ts';
 import { createDirectory, type OncallDirectory } from './directory.ts';
 import { EscalationEngine, type EscalationSettings, type Page, type Pager } from './escalation.ts';
 import { IncidentStore, type Incident } from './incident-store.ts';
@@ -86,12 +86,16 @@ export class OncallService {
   private engine?: EscalationEngine;
   private personPager?: PersonPager;
   private digest?: DigestScheduler;
+  private readonly escalationSettings: EscalationSettings;
   private externalURL = '';
 
   constructor(private readonly deps: OncallServiceDeps) {
     const { config, clock } = deps;
     const store = new IncidentStore(deps.db);
-    this.incidents = new Incidents(store, clock, policyMap(config), deps.incidents);
+    const settings = engineSettings(config);
+    // thresholds from the config; a test may override any of them
+    this.incidents = new Incidents(store, clock, policyMap(config), mergeSettings(settings.incidents, deps.incidents));
+    this.escalationSettings = mergeSettings(settings.escalation, deps.escalation);
     this.configured = { config, directory: createDirectory(config), receiverPolicies: new Map() };
     this.secret = config.link_secret ?? storedSecret(store);
     this.metrics = oncallMetrics(deps.registry, store);
@@ -147,7 +151,7 @@ export class OncallService {
         ackUrl: (incidentId, person) => link(incidentId, person, 'ack'),
         onError: (err) => logger.warn({ event: 'oncall.escalation_failed', error: (err as Error).message }, 'escalation tick failed'),
       },
-      this.deps.escalation,
+      this.escalationSettings,
     );
     this.engine.start();
     this.startDigest();
@@ -373,4 +377,15 @@ function storedSecret(store: IncidentStore): string {
   const secret = generateLinkSecret();
   store.setState(LINK_SECRET_KEY, secret);
   return secret;
+}
+
+/** Each group of `override` replaces the same keys of `base`. */
+function mergeSettings<T extends Record<string, unknown>>(base: T, override: T | undefined): T {
+  if (override === undefined) return base;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key];
+    merged[key] = value !== null && typeof value === 'object' && current !== null && typeof current === 'object' ? { ...current, ...value } : value;
+  }
+  return merged as T;
 }
