@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDir, onPath, startPeer, startVigilServer, stopAll, type Server } from './peers.ts';
+import { median } from './workload.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -102,11 +103,6 @@ async function post(server: Server, bodies: string[]): Promise<number> {
 async function count(server: Server): Promise<number> {
   const response = await fetch(`${server.url}/api/v2/alerts?silenced=false&inhibited=false`);
   return ((await response.json()) as unknown[]).length;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 let failed = false;

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { evalRange, formatPromApi } from '../src/promql/index.ts';
 import { TsdbQuerier, TsdbWriter } from '../src/tsdb/index.ts';
 import type { Series, SeriesLabels } from '../src/tsdb/model.ts';
+import { median } from './workload.ts';
 
 const { values: args } = parseArgs({ options: { series: { type: 'string', default: '10000' }, runs: { type: 'string', default: '7' } } });
 const TARGETS = Number(args.series) / 100;
@@ -72,7 +73,6 @@ const queries: [string, string][] = [
   ['topk', 'topk(5, rate(http_requests_total[5m]))'],
 ];
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(`machine ${cpus().length}x ${cpus()[0].model.trim()} node ${process.version}`);
 console.log(`series ${gens.length}`);
 const querier = new TsdbQuerier({ dir, tenant: 'bench' });

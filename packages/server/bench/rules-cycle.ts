@@ -25,6 +25,7 @@ import { loadRuleFiles } from '../src/rules/index.ts';
 import { openDatabase } from '../src/store/sqlite/open.ts';
 import { TsdbWriter, type Series } from '../src/tsdb/index.ts';
 import { benchDir } from './peers.ts';
+import { median } from './workload.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -124,11 +125,6 @@ function writeRuleFile(dir: string): string {
 /** The bench moves time; only its explicit evaluateAll() runs, no interval ever fires. */
 let benchNow = Math.floor(Date.now() / STEP_MS) * STEP_MS - STEPS * STEP_MS;
 const benchClock: Clock = { now: () => benchNow, setInterval: () => ({ stop() {} }) };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const dataDir = benchDir('vigil-bench-rules-');
 const filled = performance.now();

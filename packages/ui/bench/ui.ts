@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { benchDir, startVigilServer, stopAll } from '../../server/bench/peers.ts';
 import { buildRemoteWrite, sendWorkload } from '../../server/bench/metrics-workload.ts';
 import { launchBrowser } from '../test/browser-kit.ts';
+import { median } from '../../server/bench/workload.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const RUNS = Number(args.runs);
@@ -33,11 +34,6 @@ panels:
   - { title: Busiest handlers, type: table, unit: reqps, query: 'topk(10, sum by (handler) (${rate('http_requests_total', '1h')}))' }
   - { title: Requests by code, type: bar, unit: reqps, query: 'sum by (code) (${rate('http_requests_total')})' }
 `;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 let failed = false;
 try {
