@@ -36,6 +36,8 @@ interface Scheduled {
   group: RuleGroup;
   timer: { stop(): void };
   running: boolean;
+  /** The state last written, so an evaluation that changed nothing writes nothing. */
+  saved?: string;
 }
 
 const schema = `CREATE TABLE IF NOT EXISTS rule_alert_state (
@@ -106,7 +108,9 @@ export class RuleManager {
       for (const err of result.errors) this.deps.onError(`${entry.group.name}/${err.rule}`, new Error(err.error));
       if (this.scheduled.get(key) !== entry) return; // reloaded meanwhile: the new group owns the state
       const after = entry.group.snapshot();
-      this.saveState.run(key, JSON.stringify(after), at);
+      const state = JSON.stringify(after);
+      if (state !== entry.saved) this.saveState.run(key, state, at);
+      entry.saved = state;
       this.recordChanges(at, before, stateByFingerprint(after));
       if (result.alertsToSend.length > 0) this.deps.sendAlerts(result.alertsToSend);
     } catch (err) {
