@@ -50,7 +50,12 @@ const severityByNumber = new Map<number, Severity>([
  * caches the JSON prefix, so `severity` costs nothing per line.
  */
 export function levelFields(_label: string, number: number): { severity: Severity; level: number } {
-  return { severity: severityByNumber.get(number) ?? 'INFO', level: number };
+  return { severity: severityOfPinoLevel(number) ?? 'INFO', level: number };
+}
+
+/** The severity of one of pino's built-in level numbers (the server reads shipped lines with it); undefined for others. */
+export function severityOfPinoLevel(number: number): Severity | undefined {
+  return severityByNumber.get(number);
 }
 
 /** pino-pretty's `customLevels`: one label per number, Vigil's names. */

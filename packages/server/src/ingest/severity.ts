@@ -3,6 +3,7 @@
  * Five levels are what alerting and the UI distinguish; TRACE folds into
  * DEBUG and FATAL/ALERT/EMERGENCY into CRITICAL.
  */
+import { severityOfPinoLevel } from '@vigil/sdk/levels';
 import type { Severity } from '../store/record.ts';
 
 export type { Severity };
@@ -28,16 +29,6 @@ const BY_NAME: ReadonlyMap<string, Severity> = new Map<string, Severity>([
   ['emerg', 'CRITICAL'],
   ['emergency', 'CRITICAL'],
   ['panic', 'CRITICAL'],
-]);
-
-/** pino's built-in levels; custom levels in between are not guessed at. */
-const PINO: ReadonlyMap<number, Severity> = new Map<number, Severity>([
-  [10, 'DEBUG'],
-  [20, 'DEBUG'],
-  [30, 'INFO'],
-  [40, 'WARNING'],
-  [50, 'ERROR'],
-  [60, 'CRITICAL'],
 ]);
 
 /** RFC 5424 severities 0 (emergency) to 7 (debug). */
@@ -77,5 +68,6 @@ function fromNumber(n: number, scheme: SeverityScheme): Severity | undefined {
   if (!Number.isInteger(n)) return undefined;
   if (scheme === 'otel') return severityFromOtelNumber(n);
   if (scheme === 'syslog') return n >= 0 && n < SYSLOG.length ? SYSLOG[n] : undefined;
-  return PINO.get(n);
+  // pino's built-in levels, as the SDK writes them; custom levels in between are not guessed at
+  return severityOfPinoLevel(n);
 }
