@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { DashboardStore, dashboardDirs, BUILTIN_DASHBOARDS_DIR } from './store.ts';
 
 const minimal = 'title: Minimal\npanels:\n  - title: Up\n    type: stat\n    query: up\n';

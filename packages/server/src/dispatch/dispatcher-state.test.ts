@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { parseAlertmanagerConfig } from './config.ts';
 import { compileRegex } from '../logql/regex.ts';
 import { harness } from './testing.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { parseMatchers } from './matchers.ts';
 import { parsePostableSilence, Silences, type GettableSilence, type SilenceEvent, type SilencesOptions } from './silences.ts';
 

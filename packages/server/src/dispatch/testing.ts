@@ -1,6 +1,6 @@
 /** Test doubles for the dispatcher: a recording notifier, a silence stub, and a timeline harness. */
 import Database from 'better-sqlite3';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { parseAlertmanagerConfig } from './config.ts';
 import { Dispatcher, type DispatchEvent, type Silencer } from './dispatcher.ts';
 import type { Alert, LabelSet, Notification, NotifierPort, SendResult } from './model.ts';

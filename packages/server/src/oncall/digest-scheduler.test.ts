@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import type { Notification, NotifierPort, SendResult } from '../dispatch/model.ts';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { DigestScheduler, renderDigest, type DigestConfig } from './digest-scheduler.ts';
 import type { Digest } from './fatigue.ts';
 import { IncidentStore } from './incident-store.ts';

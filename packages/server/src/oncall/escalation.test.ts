@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { EscalationEngine, FIRE_RETENTION_MS, stepAt, type Directory, type EscalationPolicy, type EscalationSettings, type Page, type Pager, type Severity } from './escalation.ts';
 import { digest } from './fatigue.ts';
 import { IncidentStore } from './incident-store.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isVigilError } from '../errors.ts';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import type { EscalationPolicy } from './escalation.ts';
 import { IncidentStore } from './incident-store.ts';
 import type { Notification } from '../dispatch/model.ts';

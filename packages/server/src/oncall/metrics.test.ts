@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { Registry } from 'prom-client';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { EscalationEngine, type EscalationPolicy, type Page } from './escalation.ts';
 import { IncidentStore } from './incident-store.ts';
 import { Incidents, type Actor } from './incidents.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Registry } from 'prom-client';
 import { globalSchema } from '../notify/index.ts';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { oncallConfigSchema } from './config.ts';
 import { createDirectory } from './directory.ts';
 import type { Page } from './escalation.ts';

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { globalSchema, receiverSchema } from '../notify/index.ts';
 import { sampleAlert, sampleNotification } from '../notify/testing.ts';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { oncallConfigSchema } from './config.ts';
 import type { Page } from './escalation.ts';
 import { OncallService } from './service.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { FakeClock } from '../scrape/testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { oncallConfigSchema, type OncallConfigInput } from './config.ts';
 import { createDirectory } from './directory.ts';
 import { EscalationEngine, type Page } from './escalation.ts';

@@ -9,7 +9,8 @@ import { scrapeSectionSchema, type ScrapeSection } from './config.ts';
 import { firstScrapeDelay } from './loop.ts';
 import { createScrapeFailuresCounter, ScrapeManager } from './manager.ts';
 import { targetsFromConfig } from './targets.ts';
-import { FakeClock, MemoryAppender } from './testing.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
+import { MemoryAppender } from './testing.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 

@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../scrape/testing.ts';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import { buildTestApi, gettableAlert, STARTED_AT } from './testing.ts';
 
 const NOW = '2026-11-30T12:00:00.000Z';

@@ -9,7 +9,7 @@ import { globalSchema, receiverSchema } from '../../notify/index.ts';
 import { sampleNotification } from '../../notify/testing.ts';
 import { oncallConfigSchema } from '../../oncall/config.ts';
 import { OncallService } from '../../oncall/service.ts';
-import { FakeClock } from '../../scrape/testing.ts';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import { registerOncallApi } from './oncall.ts';
 
 const config = oncallConfigSchema.parse({

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FakeClock } from '../../scrape/testing.ts';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import { recordingServer, sampleNotification, testNotifier } from '../testing.ts';
 import { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhook.ts';
 
