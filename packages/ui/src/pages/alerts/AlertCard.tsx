@@ -1,9 +1,9 @@
 /** One alert from the dispatcher: what it says, how long it has fired, whether it is muted, and "Silence this". */
 import type { AlertmanagerAlert } from '../../api/client.ts';
 import { navigate, routeHref } from '../../app/router.ts';
-import { LabelChips, safeHref } from './LabelChips.tsx';
+import { LabelChips, safeHref } from '../../components/LabelChips.tsx';
 import { matcherText } from './matchers.ts';
-import { durationText, parseTime } from './time-text.ts';
+import { durationText, parseTime } from '../../components/time-text.ts';
 
 /** The silence editor, pre-filled with equality matchers for the alertname and the group's labels. */
 export function silenceThisParams(alert: AlertmanagerAlert, groupLabels: Record<string, string>): URLSearchParams {

@@ -10,8 +10,8 @@ import { alertGroupsMatching, ruleGroups, type AlertGroup } from '../../api/clie
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { AlertCard } from './AlertCard.tsx';
 import { PendingAlerts } from './PendingAlerts.tsx';
-import { LabelChips } from './LabelChips.tsx';
-import { usePolled } from './use-polled.ts';
+import { LabelChips } from '../../components/LabelChips.tsx';
+import { usePolled } from '../../components/use-polled.ts';
 import './alerts.css';
 
 export function AlertsPage({ route }: PageProps) {

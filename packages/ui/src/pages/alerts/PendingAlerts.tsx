@@ -1,8 +1,8 @@
 /** The rules' pending alerts: their conditions hold but not yet for their `for` duration. */
 import type { RuleGroupStatus } from '../../api/client.ts';
-import { LabelChips } from './LabelChips.tsx';
+import { LabelChips } from '../../components/LabelChips.tsx';
 import { matchesLabels, parseMatcherList } from './matchers.ts';
-import { durationText, parseTime } from './time-text.ts';
+import { durationText, parseTime } from '../../components/time-text.ts';
 
 interface PendingAlert {
   rule: string;

@@ -8,10 +8,10 @@ import type { PageProps } from '../../app/pages.tsx';
 import { setParams } from '../../app/router.ts';
 import { ruleGroups, type RuleGroupStatus } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { LabelChips } from './LabelChips.tsx';
+import { LabelChips } from '../../components/LabelChips.tsx';
 import { formatValue } from '../../format.ts';
-import { relativeText, parseTime } from './time-text.ts';
-import { usePolled } from './use-polled.ts';
+import { relativeText, parseTime } from '../../components/time-text.ts';
+import { usePolled } from '../../components/use-polled.ts';
 import './alerts.css';
 
 type Rule = RuleGroupStatus['rules'][number];

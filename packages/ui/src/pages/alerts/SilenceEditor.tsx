@@ -11,7 +11,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { MatcherRows } from './MatcherRows.tsx';
 import { SilencePreview } from './SilencePreview.tsx';
 import { parseMatcherText, toSilenceMatcher, type MatcherRow } from './matchers.ts';
-import { durationText, localInputValue, parseDuration } from './time-text.ts';
+import { durationText, localInputValue, parseDuration } from '../../components/time-text.ts';
 
 const CREATOR_KEY = 'vigil.silence.createdBy';
 /** Unless the URL's `duration` says otherwise. */

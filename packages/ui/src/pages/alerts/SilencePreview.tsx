@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { alerts as listAlerts, type AlertmanagerAlert } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { LabelChips } from './LabelChips.tsx';
+import { LabelChips } from '../../components/LabelChips.tsx';
 import { matcherText, type MatcherRow } from './matchers.ts';
 
 /** Typing in a matcher row asks the server again only after this pause. */

@@ -10,8 +10,8 @@ import { expireSilence, silences as listSilences, type Silence } from '../../api
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SilenceEditor } from './SilenceEditor.tsx';
 import { fromSilenceMatcher, matcherText } from './matchers.ts';
-import { dateTimeText, durationText, parseTime, relativeText } from './time-text.ts';
-import { usePolled } from './use-polled.ts';
+import { dateTimeText, durationText, parseTime, relativeText } from '../../components/time-text.ts';
+import { usePolled } from '../../components/use-polled.ts';
 import './alerts.css';
 
 type SilenceState = Silence['status']['state'];

@@ -2,9 +2,9 @@
 import { routeHref } from '../../app/router.ts';
 import { incidentDetail, type Incident, type IncidentDetail, type IncidentPage, type IncidentTimelineEntry } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { LabelChips } from '../alerts/LabelChips.tsx';
-import { dateTimeText, parseTime } from '../alerts/time-text.ts';
-import { usePolled } from '../alerts/use-polled.ts';
+import { LabelChips } from '../../components/LabelChips.tsx';
+import { dateTimeText, parseTime } from '../../components/time-text.ts';
+import { usePolled } from '../../components/use-polled.ts';
 import { useActingAs } from './acting-as.ts';
 import { ActingAs } from './ActingAs.tsx';
 import { SeverityBadge, StateBadge } from './Badges.tsx';
@@ -12,7 +12,6 @@ import { IncidentActions } from './IncidentActions.tsx';
 import { IncidentRecord } from './IncidentRecord.tsx';
 import { detailText, openForText, pagesInOrder, stepText, timelineInOrder } from './incident-view.ts';
 // the label chips' styles
-import '../alerts/alerts.css';
 
 export function IncidentDetailView({ id }: { id: string }) {
   const detail = usePolled(() => incidentDetail(id), id, 15_000);

@@ -7,7 +7,7 @@ import type { PageProps } from '../../app/pages.tsx';
 import { routeHref } from '../../app/router.ts';
 import { acknowledgeAllIncidents, incidentList, type Incident } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { usePolled } from '../alerts/use-polled.ts';
+import { usePolled } from '../../components/use-polled.ts';
 import { ActingAs } from './ActingAs.tsx';
 import { SeverityBadge, StateBadge } from './Badges.tsx';
 import { IncidentDetailView } from './IncidentDetail.tsx';

@@ -4,8 +4,8 @@
  */
 import { oncallNow, type ScheduleOncall } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { parseTime } from '../alerts/time-text.ts';
-import { usePolled } from '../alerts/use-polled.ts';
+import { parseTime } from '../../components/time-text.ts';
+import { usePolled } from '../../components/use-polled.ts';
 import { shiftSpan, viewerTimeZone, zonedText } from './shift-view.ts';
 import './oncall.css';
 

@@ -1,6 +1,6 @@
 /** How the incident pages order and describe incidents, their timelines and pages; no React here. */
 import type { Incident, IncidentPage, IncidentState, IncidentTimelineEntry } from '../../api/client.ts';
-import { durationText, parseTime } from '../alerts/time-text.ts';
+import { durationText, parseTime } from '../../components/time-text.ts';
 
 const STATE_RANK: Record<IncidentState, number> = { triggered: 0, acknowledged: 1, resolved: 2 };
 

@@ -1,3 +1,5 @@
+import './label-chips.css';
+
 /** Labels as `name=value` chips, in name order. */
 export function LabelChips({ labels, label = 'Labels' }: { labels: Record<string, string>; label?: string }) {
   const names = Object.keys(labels).sort();
