@@ -65,6 +65,7 @@ for (let s0 = 0; s0 < SAMPLES; s0 += 20) {
   writer.append('bench', batch);
 }
 // Left open: as in a running server, the samples are read from the head chunks.
+writer.flushHead();
 
 const queries: [string, string][] = [
   ['rate', 'rate(http_requests_total[5m])'],

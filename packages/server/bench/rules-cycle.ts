@@ -136,7 +136,7 @@ console.error(`# ${SERIES} series × ${STEPS} samples written in ${(performance.
 const specs = loadRuleFiles([writeRuleFile(dataDir)], dataDir);
 const rules = specs.reduce((n, spec) => n + spec.rules.length, 0);
 
-const queries = new QueryWorkerPool(dataDir, WORKERS, 30_000);
+const queries = new QueryWorkerPool(dataDir, WORKERS, 30_000, () => writer.flushHead());
 const db = openDatabase(join(dataDir, 'alerting.db'), '');
 const errors: string[] = [];
 let alertsSent = 0;

@@ -41,6 +41,8 @@ export class QueryWorkerPool implements QueryRunner {
     private readonly dataDir: string,
     size: number,
     private readonly timeoutMs: number,
+    /** Runs before a query is handed to a worker: makes the metrics head readable (TsdbWriter.flushHead). */
+    private readonly beforeDispatch: () => void = () => {},
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -72,6 +74,7 @@ export class QueryWorkerPool implements QueryRunner {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.job || this.queue.length === 0) continue;
+      this.beforeDispatch();
       const job = this.queue.shift()!;
       slot.job = job;
       slot.timer = setTimeout(

@@ -1,7 +1,7 @@
 /**
  * On-disk layout of the metrics store (the why is in writer.ts and querier.ts):
  *
- *   <dir>/index.db                 series, postings, head_chunks (the head's WAL)
+ *   <dir>/index.db                 series, postings, head_chunks + head_log (the head's WAL)
  *   <dir>/chunks/<YYYY-MM-DD>.db   closed chunks whose first sample is on that UTC day
  */
 
@@ -25,6 +25,12 @@ CREATE TABLE IF NOT EXISTS postings (
   series_id INTEGER NOT NULL,
   PRIMARY KEY (tenant, name, value, series_id)
 ) WITHOUT ROWID;
+-- Samples accepted since head_chunks was last written: one row per append,
+-- (series id, t, v) as float64 triplets. Emptied by each head flush.
+CREATE TABLE IF NOT EXISTS head_log (
+  seq INTEGER PRIMARY KEY,
+  data BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS head_chunks (
   series_id INTEGER PRIMARY KEY,
   min_t INTEGER NOT NULL,

@@ -21,7 +21,9 @@ function setup(t: TestContext, options: Partial<TsdbOptions> = {}) {
   let now = NOW;
   const writer = new TsdbWriter({ dir, now: () => now, ...options });
   const queriers: TsdbQuerier[] = [];
+  // Query workers are handed a query only after the head is flushed (main.ts).
   const querier = (tenant = 't1') => {
+    writer.flushHead();
     const q = new TsdbQuerier({ dir, tenant });
     queriers.push(q);
     return q;
@@ -147,7 +149,10 @@ test('a selector asked again sees series added since (the match cache is dropped
   const at = NOW - 60_000;
   writer.append('t1', [series({ __name__: 'jobs_total', job: 'a' }, at, 2)]);
   const q = querier();
-  const jobs = () => q.select([eq('__name__', 'jobs_total')], 0, NOW).map((s) => s.labels.job).sort();
+  const jobs = () => {
+    writer.flushHead();
+    return q.select([eq('__name__', 'jobs_total')], 0, NOW).map((s) => s.labels.job).sort();
+  };
   assert.deepEqual(jobs(), ['a']);
   writer.append('t1', [series({ __name__: 'jobs_total', job: 'b' }, at, 2)]);
   assert.deepEqual(jobs(), ['a', 'b']);
@@ -205,10 +210,13 @@ test('per-tenant limits are enforced with errors naming the limit', (t) => {
   assert.equal(writer.activeSeries('t1'), 2);
 });
 
-test('the head is visible to a querier before any flush, and replayed after a restart', (t) => {
+test('the head is visible to a querier once flushHead() ran, and replayed after a restart', (t) => {
   const { dir, writer, querier } = setup(t);
   const at = NOW - 3_600_000;
   writer.append('t1', [series({ __name__: 'up', job: 'api' }, at, 50)]);
+  const before = new TsdbQuerier({ dir, tenant: 't1' });
+  assert.deepEqual(before.select([eq('job', 'api')], 0, NOW), []);
+  before.close();
   assert.equal(querier().select([eq('job', 'api')], 0, NOW)[0].samples.length, 50);
   writer.close();
   const again = new TsdbWriter({ dir, now: () => NOW });
@@ -216,6 +224,7 @@ test('the head is visible to a querier before any flush, and replayed after a re
   assert.equal(again.activeSeries('t1'), 1);
   assert.throws(() => again.append('t1', [series({ __name__: 'up', job: 'api' }, at, 1, 0, () => 7)]), /out of order|duplicate/);
   again.append('t1', [series({ __name__: 'up', job: 'api' }, at + 50 * 15_000, 100, 15_000, (i) => 50 + i)]);
+  again.flushHead();
   const got = querier().select([eq('job', 'api')], 0, NOW)[0].samples;
   assert.equal(got.length, 150);
   assert.deepEqual(got.map((s) => s.v), Array.from({ length: 150 }, (_, i) => i));
@@ -227,14 +236,16 @@ test('accepted samples survive kill -9 right after append() returns', (t) => {
   const script = fileURLToPath(new URL('./testdata/crash-append.ts', import.meta.url));
   const run = spawnSync(process.execPath, ['--import', 'tsx', script, dir, String(NOW)], { encoding: 'utf8' });
   assert.equal(run.signal, 'SIGKILL', run.stderr);
-  const q = new TsdbQuerier({ dir, tenant: 't1' });
-  t.after(() => q.close());
-  const got = q.select([eq('__name__', 'up')], 0, NOW);
-  assert.equal(got[0].samples.length, 130);
-  // The writer replays too.
+  // On disk: a head row with the first 60 samples, their full chunk (cut at
+  // 120) in a day file, and samples 61–130 only in head_log.
   const w = new TsdbWriter({ dir, now: () => NOW });
   t.after(() => w.close());
   assert.equal(w.activeSeries('t1'), 1);
+  const q = new TsdbQuerier({ dir, tenant: 't1' });
+  t.after(() => q.close());
+  const got = q.select([eq('__name__', 'up')], 0, NOW)[0].samples;
+  assert.deepEqual(got.map((s) => s.v), Array.from({ length: 130 }, (_, i) => i));
+  assert.throws(() => w.append('t1', [series({ __name__: 'up', job: 'api' }, NOW - 3_600_000 + 129 * 15_000, 1, 0, () => 1)]), /duplicate/);
 });
 
 test('a chunk found both flushed and in the head (crash between the commits) is read once', (t) => {
@@ -256,6 +267,7 @@ test('a chunk found both flushed and in the head (crash between the commits) is 
   t.after(() => again.close());
   again.append('t1', [series({ __name__: 'up' }, at + 60 * 15_000, 5)]);
   assert.throws(() => again.append('t1', [series({ __name__: 'up' }, at, 1)]), /out of order/);
+  again.flushHead();
   const got = querier().select([eq('__name__', 'up')], 0, NOW)[0].samples;
   assert.equal(got.length, 65);
 });
@@ -285,6 +297,7 @@ test('a querier runs in a worker thread with its own connection', async (t) => {
   const { dir, writer } = setup(t);
   writer.append('t1', [{ labels: { __name__: 'up', job: 'w' }, samples: [{ t: NOW - 2000, v: 1 }, { t: NOW - 1000, v: staleNaN() }] }]);
   writer.append('t2', [series({ __name__: 'up', job: 'other' }, NOW - 2000, 2)]);
+  writer.flushHead();
   const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
     .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./testdata/query-worker.ts', import.meta.url).href)}); });`;
   const worker = new Worker(bootstrap, {

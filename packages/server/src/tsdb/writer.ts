@@ -2,12 +2,17 @@
  * The metrics store's single writer (main thread): series index, head and
  * chunk files. Implements SampleAppender.
  *
- * The head keeps one open chunk per active series in memory. Its WAL is the
- * `head_chunks` table: every append rewrites the open chunk of each touched
- * series in one transaction before append() returns (WAL mode,
- * synchronous=NORMAL, as the log store: a 2xx survives kill -9). So query
- * workers read recent samples from the same table, with no shared memory,
- * and a restart decodes the rows back into encoders.
+ * The head keeps one open chunk per active series in memory and is made
+ * durable in two steps. Every append() adds one `head_log` row holding the
+ * samples it accepted, committed before append() returns (WAL mode,
+ * synchronous=NORMAL, as the log store: a 2xx survives kill -9). flushHead()
+ * writes the open chunk of each series touched since the last flush to
+ * `head_chunks` and empties head_log, in one transaction. Query workers read
+ * recent samples from head_chunks (no shared memory), so whoever hands them a
+ * query calls flushHead() first; main.ts also flushes every second so that
+ * head_log stays short. Rewriting each touched chunk on every append was most
+ * of remote write's cost: a Prometheus request touches 2,000 series with one
+ * sample each. A restart decodes head_chunks and replays head_log.
  *
  * A chunk is cut at 120 samples, 2 h, or the UTC day boundary; the closed
  * chunk is written to `chunks/<day>.db` (committed) before the head row is
@@ -95,6 +100,8 @@ export class TsdbWriter implements SampleAppender {
    * whenever a series leaves the head.
    */
   private byLabelObject = new Map<string, WeakMap<SeriesLabels, HeadSeries>>();
+  /** Series whose open chunk changed since head_chunks was last written. */
+  private readonly dirty = new Set<HeadSeries>();
   private readonly stmts;
 
   constructor(options: TsdbOptions) {
@@ -122,6 +129,8 @@ export class TsdbWriter implements SampleAppender {
         'INSERT OR REPLACE INTO head_chunks (series_id, min_t, max_t, count, data) VALUES (?, ?, ?, ?, ?)',
       ),
       deleteHead: this.index.prepare<[number]>('DELETE FROM head_chunks WHERE series_id = ?'),
+      insertLog: this.index.prepare<[Buffer]>('INSERT INTO head_log (data) VALUES (?)'),
+      clearLog: this.index.prepare('DELETE FROM head_log'),
       setLast: this.index.prepare<[number, Buffer, number]>('UPDATE series SET last_t = ?, last_v = ? WHERE id = ?'),
     };
     this.replay();
@@ -134,11 +143,57 @@ export class TsdbWriter implements SampleAppender {
 
   append(tenant: string, series: Series[]): void {
     const rejections: SampleRejection[] = [];
-    const touched = new Set<HeadSeries>();
     const closed = new Map<number, ClosedChunk[]>();
     const oldest = (dayOf(this.now()) - this.retentionDays + 1) * DAY_MS;
+    const resolved = this.resolveAll(tenant, series, rejections);
+    let sampleCount = 0;
+    for (const s of series) sampleCount += s.samples.length;
+    const log = new Float64Array(sampleCount * 3);
     let accepted = 0;
+    try {
+      for (let i = 0; i < series.length; i++) {
+        const hs = resolved[i];
+        if (hs === undefined) continue;
+        for (const { t, v } of series[i].samples) {
+          const problem = this.checkSample(hs, t, v, oldest);
+          if (problem === 'skip') continue;
+          if (problem !== undefined) {
+            rejections.push(problem);
+            continue;
+          }
+          this.appendSample(hs, t, v, closed);
+          log[accepted * 3] = hs.id;
+          log[accepted * 3 + 1] = t;
+          log[accepted * 3 + 2] = v;
+          accepted++;
+        }
+      }
+      // Closed chunks first: a log row never names samples of a chunk not yet on disk.
+      for (const [day, chunks] of closed) this.writeChunks(day, chunks);
+      if (accepted > 0) this.stmts.insertLog.run(Buffer.from(log.buffer, 0, accepted * 24));
+    } catch (err) {
+      // Memory may be ahead of disk: rebuild the head from what is durable.
+      this.reloadHead();
+      throw err;
+    }
+    if (rejections.length > 0) throw new TsdbAppendError(rejections, accepted);
+  }
 
+  /** Writes the open chunks changed since the last flush to head_chunks, where query workers read them. */
+  flushHead(): void {
+    if (this.dirty.size === 0) return;
+    this.index.transaction(() => {
+      for (const hs of this.dirty) {
+        const enc = hs.enc;
+        if (enc.count > 0) this.stmts.upsertHead.run(hs.id, enc.minT, enc.maxT, enc.count, enc.bytes());
+      }
+      this.stmts.clearLog.run();
+    })();
+    this.dirty.clear();
+  }
+
+  /** Each series' head entry (undefined when rejected), new series created in one transaction. */
+  private resolveAll(tenant: string, series: Series[], rejections: SampleRejection[]): (HeadSeries | undefined)[] {
     let known = this.byLabelObject.get(tenant);
     if (known === undefined) this.byLabelObject.set(tenant, (known = new WeakMap()));
     const resolved: (HeadSeries | undefined)[] = new Array(series.length);
@@ -148,77 +203,46 @@ export class TsdbWriter implements SampleAppender {
       if (hs !== undefined) resolved[i] = hs;
       else misses.push(i);
     }
-    if (misses.length > 0) {
-      this.index.transaction(() => {
-        for (const i of misses) {
-          const labels = series[i].labels;
-          const hs = this.resolve(tenant, labels, rejections);
-          resolved[i] = hs;
-          if (hs !== undefined && Object.isFrozen(labels)) known.set(labels, hs);
-        }
-      })();
-    }
-
-    try {
-      for (let i = 0; i < series.length; i++) {
-        const hs = resolved[i];
-        if (hs === undefined) continue;
-        for (const { t, v } of series[i].samples) {
-          if (!Number.isSafeInteger(t)) {
-            rejections.push(reject('invalid_timestamp', hs.labels, `invalid timestamp ${t}`));
-            continue;
-          }
-          if (t < oldest) {
-            rejections.push(
-              reject('sample_too_old', hs.labels, `sample at ${new Date(t).toISOString()} is older than the ${this.retentionDays}-day retention`),
-            );
-            continue;
-          }
-          if (t <= hs.lastT) {
-            if (t === hs.lastT) {
-              if (sameBits(v, hs.lastV)) continue; // an identical re-send, as Prometheus ignores it
-              rejections.push(
-                reject('duplicate_sample_for_timestamp', hs.labels, `duplicate sample for timestamp ${t} with a different value`),
-              );
-            } else {
-              rejections.push(
-                reject('out_of_order_sample', hs.labels, `out of order sample: timestamp ${t} is older than the series' last ${hs.lastT}`),
-              );
-            }
-            continue;
-          }
-          const enc = hs.enc;
-          if (
-            enc.count > 0 &&
-            (enc.count >= MAX_SAMPLES_PER_CHUNK || t - enc.minT >= MAX_CHUNK_SPAN_MS || dayOf(t) !== dayOf(enc.minT))
-          ) {
-            const day = dayOf(enc.minT);
-            let list = closed.get(day);
-            if (list === undefined) closed.set(day, (list = []));
-            list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: enc.bytes().slice() });
-            hs.enc = new ChunkEncoder();
-          }
-          hs.enc.append(t, v);
-          hs.lastT = t;
-          hs.lastV = v;
-          touched.add(hs);
-          accepted++;
-        }
+    if (misses.length === 0) return resolved;
+    this.index.transaction(() => {
+      for (const i of misses) {
+        const labels = series[i].labels;
+        const hs = this.resolve(tenant, labels, rejections);
+        resolved[i] = hs;
+        if (hs !== undefined && Object.isFrozen(labels)) known.set(labels, hs);
       }
-      // Closed chunks first, then the head rows that replace them.
-      for (const [day, chunks] of closed) this.writeChunks(day, chunks);
-      this.index.transaction(() => {
-        for (const hs of touched) {
-          const enc = hs.enc;
-          this.stmts.upsertHead.run(hs.id, enc.minT, enc.maxT, enc.count, enc.bytes());
-        }
-      })();
-    } catch (err) {
-      // Memory may be ahead of disk: rebuild the head from what is durable.
-      this.reloadHead();
-      throw err;
+    })();
+    return resolved;
+  }
+
+  /** Why a sample cannot be appended, 'skip' for an identical re-send (as Prometheus ignores it). */
+  private checkSample(hs: HeadSeries, t: number, v: number, oldest: number): SampleRejection | 'skip' | undefined {
+    if (!Number.isSafeInteger(t)) return reject('invalid_timestamp', hs.labels, `invalid timestamp ${t}`);
+    if (t < oldest) {
+      return reject('sample_too_old', hs.labels, `sample at ${new Date(t).toISOString()} is older than the ${this.retentionDays}-day retention`);
     }
-    if (rejections.length > 0) throw new TsdbAppendError(rejections, accepted);
+    if (t > hs.lastT) return undefined;
+    if (t < hs.lastT) {
+      return reject('out_of_order_sample', hs.labels, `out of order sample: timestamp ${t} is older than the series' last ${hs.lastT}`);
+    }
+    if (sameBits(v, hs.lastV)) return 'skip';
+    return reject('duplicate_sample_for_timestamp', hs.labels, `duplicate sample for timestamp ${t} with a different value`);
+  }
+
+  /** Appends to the open chunk, cutting it (into `closed`) at 120 samples, 2 h or a UTC day. */
+  private appendSample(hs: HeadSeries, t: number, v: number, closed: Map<number, ClosedChunk[]>): void {
+    const enc = hs.enc;
+    if (enc.count > 0 && (enc.count >= MAX_SAMPLES_PER_CHUNK || t - enc.minT >= MAX_CHUNK_SPAN_MS || dayOf(t) !== dayOf(enc.minT))) {
+      const day = dayOf(enc.minT);
+      let list = closed.get(day);
+      if (list === undefined) closed.set(day, (list = []));
+      list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: enc.bytes().slice() });
+      hs.enc = new ChunkEncoder();
+    }
+    hs.enc.append(t, v);
+    hs.lastT = t;
+    hs.lastV = v;
+    this.dirty.add(hs);
   }
 
   /**
@@ -227,6 +251,7 @@ export class TsdbWriter implements SampleAppender {
    * than the retention. Returns what it did.
    */
   maintain(): { flushedSeries: number; droppedDays: string[] } {
+    this.flushHead(); // head_log then names no series that leaves the head
     const now = this.now();
     const idle: HeadSeries[] = [];
     for (const hs of this.head.values()) if (hs.lastT < now - this.idleMs) idle.push(hs);
@@ -252,6 +277,7 @@ export class TsdbWriter implements SampleAppender {
 
   /** Closes connections. The head stays in head_chunks and is replayed on the next start. */
   close(): void {
+    this.flushHead();
     for (const db of this.dayDbs.values()) db.close();
     this.dayDbs.clear();
     this.index.close();
@@ -365,12 +391,18 @@ export class TsdbWriter implements SampleAppender {
 
   private reloadHead(): void {
     this.head.clear();
+    this.dirty.clear();
     this.activePerTenant.clear();
     this.byLabelObject.clear();
     this.replay();
   }
 
-  /** Rebuilds the head from head_chunks; rows already flushed (crash between the two commits) are dropped. */
+  /**
+   * Rebuilds the head from head_chunks, then replays head_log. A head row
+   * whose chunk is already in a day file (a crash between the two commits,
+   * or a row older than the cut) is dropped, the series resuming after that
+   * chunk.
+   */
   private replay(): void {
     const rows = this.index
       .prepare<[], { id: number; tenant: string; labels: string; min_t: number; max_t: number; count: number; data: Buffer }>(
@@ -378,36 +410,76 @@ export class TsdbWriter implements SampleAppender {
            FROM head_chunks h JOIN series s ON s.id = h.series_id`,
       )
       .all();
-    const stale: HeadSeries[] = [];
     let files: Set<string>;
     try {
       files = new Set(readdirSync(chunksDir(this.dir)));
     } catch {
       files = new Set();
     }
+    const byId = new Map<number, HeadSeries>();
+    const flushed: { hs: HeadSeries; chunk: { max_t: number; count: number; data: Buffer } }[] = [];
     for (const row of rows) {
-      const labels = JSON.parse(row.labels) as SeriesLabels;
       const enc = new ChunkEncoder();
       const samples = decodeChunk(row.data, row.count);
       for (const s of samples) enc.append(s.t, s.v);
       const last = samples[samples.length - 1];
-      const hs: HeadSeries = { id: row.id, tenant: row.tenant, labels, enc, lastT: last.t, lastV: last.v };
-      this.head.set(`${row.tenant}\u0000${row.labels}`, hs);
-      this.activePerTenant.set(row.tenant, this.activeSeries(row.tenant) + 1);
-      if (files.has(dayFileName(dayOf(row.min_t))) && this.isFlushed(row.id, row.min_t)) stale.push(hs);
+      const hs = this.addToHead(row.id, row.tenant, row.labels, last.t, last.v);
+      hs.enc = enc;
+      byId.set(hs.id, hs);
+      const chunk = files.has(dayFileName(dayOf(row.min_t))) ? this.flushedChunk(row.id, row.min_t) : undefined;
+      if (chunk !== undefined) flushed.push({ hs, chunk });
     }
-    if (stale.length === 0) return;
-    this.index.transaction(() => {
-      for (const hs of stale) {
-        this.stmts.setLast.run(hs.lastT, valueToBlob(hs.lastV), hs.id);
-        this.stmts.deleteHead.run(hs.id);
-        hs.enc = new ChunkEncoder();
-      }
-    })();
+    if (flushed.length > 0) {
+      this.index.transaction(() => {
+        for (const { hs, chunk } of flushed) {
+          const samples = decodeChunk(chunk.data, chunk.count);
+          hs.lastT = chunk.max_t;
+          hs.lastV = samples[samples.length - 1].v;
+          hs.enc = new ChunkEncoder();
+          this.stmts.setLast.run(hs.lastT, valueToBlob(hs.lastV), hs.id);
+          this.stmts.deleteHead.run(hs.id);
+        }
+      })();
+    }
+    this.replayLog(byId);
   }
 
-  private isFlushed(seriesId: number, minT: number): boolean {
-    return this.dayDb(dayOf(minT)).prepare('SELECT 1 FROM chunks WHERE series_id = ? AND min_t = ?').get(seriesId, minT) !== undefined;
+  /** Re-applies the samples of head_log (those after each series' last one), then flushes the head. */
+  private replayLog(byId: Map<number, HeadSeries>): void {
+    const closed = new Map<number, ClosedChunk[]>();
+    const findSeries = this.index.prepare<[number], { tenant: string; labels: string; last_t: number | null; last_v: Buffer | null }>(
+      'SELECT tenant, labels, last_t, last_v FROM series WHERE id = ?',
+    );
+    for (const row of this.index.prepare<[], { data: Buffer }>('SELECT data FROM head_log ORDER BY seq').iterate()) {
+      // Copied: a BLOB's bytes need not be 8-byte aligned for a Float64Array.
+      const log = new Float64Array(new Uint8Array(row.data).buffer);
+      for (let k = 0; k + 2 < log.length; k += 3) {
+        const id = log[k];
+        let hs = byId.get(id);
+        if (hs === undefined) {
+          const s = findSeries.get(id);
+          if (s === undefined) continue;
+          hs = this.addToHead(id, s.tenant, s.labels, s.last_t ?? -Infinity, s.last_v === null ? 0 : blobToValue(s.last_v));
+          byId.set(id, hs);
+        }
+        if (log[k + 1] > hs.lastT) this.appendSample(hs, log[k + 1], log[k + 2], closed);
+      }
+    }
+    for (const [day, chunks] of closed) this.writeChunks(day, chunks);
+    this.flushHead();
+  }
+
+  private addToHead(id: number, tenant: string, canonical: string, lastT: number, lastV: number): HeadSeries {
+    const hs: HeadSeries = { id, tenant, labels: JSON.parse(canonical) as SeriesLabels, enc: new ChunkEncoder(), lastT, lastV };
+    this.head.set(`${tenant}\u0000${canonical}`, hs);
+    this.activePerTenant.set(tenant, this.activeSeries(tenant) + 1);
+    return hs;
+  }
+
+  private flushedChunk(seriesId: number, minT: number): { max_t: number; count: number; data: Buffer } | undefined {
+    return this.dayDb(dayOf(minT))
+      .prepare<[number, number], { max_t: number; count: number; data: Buffer }>('SELECT max_t, count, data FROM chunks WHERE series_id = ? AND min_t = ?')
+      .get(seriesId, minT);
   }
 }
 
