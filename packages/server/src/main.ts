@@ -69,6 +69,8 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   });
   // flushes idle series' chunks and drops expired day files
   const tsdbMaintenance = clock.setInterval(() => tsdb.maintain(), 60_000);
+  // keeps head_log (replayed at start) short; queries flush first anyway
+  const tsdbHeadFlush = clock.setInterval(() => tsdb.flushHead(), 1_000);
 
   // ingest
   const redaction = config.redaction;
@@ -96,7 +98,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   if (config.logging.self_ingest) attach((request) => ingester.ingest('default', 'self', request));
 
   // query
-  const queries = new QueryWorkerPool(dataDir, config.query.workers, config.query.timeout);
+  const queries = new QueryWorkerPool(dataDir, config.query.workers, config.query.timeout, () => tsdb.flushHead());
 
   // alerting: rules → dispatcher → notifications, beside silences and the ledger
   const configDir = options.configPath ? dirname(resolve(options.configPath)) : process.cwd();
@@ -182,6 +184,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
       ready = false;
       retention.stop();
       tsdbMaintenance.stop();
+      tsdbHeadFlush.stop();
       alerting.close();
       oncall.stop();
       dashboards.stop();
