@@ -44,14 +44,14 @@ const writer = new TsdbWriter({ dir });
 // First round creates the series; measure the steady state separately.
 const perRound = Math.ceil(seriesCount / PER_REQUEST);
 let t0 = performance.now();
-for (let i = 0; i < perRound; i++) writer.append('default', decodeWriteRequest(requests[i]).series);
+for (let i = 0; i < perRound; i++) writer.appendBatch('default', decodeWriteRequest(requests[i]).batch);
 const firstMs = performance.now() - t0;
 let samples = 0;
 t0 = performance.now();
 for (let i = perRound; i < requests.length; i++) {
   const res = decodeWriteRequest(requests[i]);
   samples += res.samples;
-  writer.append('default', res.series);
+  writer.appendBatch('default', res.batch);
 }
 const ms = performance.now() - t0;
 writer.close();

@@ -23,6 +23,7 @@ import { registerJsonLines } from './native/jsonl.ts';
 import { registerOtlpLogs } from './otlp/logs.ts';
 import { registerPromApi } from './prom-v1/routes.ts';
 import { registerMetricsWrite } from './prom-v1/write.ts';
+import type { RemoteWriteDecoder } from '../ingest/remote-write/index.ts';
 import type { SampleAppender } from '../tsdb/index.ts';
 import type { Alerting } from '../alerting/index.ts';
 import { registerAlertmanagerApi } from './alertmanager/index.ts';
@@ -40,6 +41,8 @@ export interface AppDeps {
   metrics: Metrics;
   ingester: LogIngester;
   appender: SampleAppender;
+  /** Decodes remote write off the main thread (decoded in line without it). */
+  remoteWriteDecoder?: RemoteWriteDecoder;
   queries: QueryRunner;
   maxBodyBytes: number;
   maxEntriesLimit: number;

@@ -3,17 +3,11 @@
  * A query that outlives its timeout has its worker terminated and replaced:
  * a synchronous SQLite read cannot be interrupted any other way.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { VigilError, type ErrorCode } from '../errors.ts';
+import { startTypeScriptWorker } from '../ts-worker.ts';
 import type { OperationArgs, OperationName } from './operations.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
-
-/**
- * Workers do not inherit tsx's loader hooks in Node 20, so each one
- * registers tsx before importing the TypeScript worker module.
- */
-const workerBootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`;
 
 interface Job {
   request: WorkerRequest;
@@ -63,7 +57,7 @@ export class QueryWorkerPool implements QueryRunner {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerBootstrap, { eval: true, workerData: { dataDir: this.dataDir } });
+    const worker = startTypeScriptWorker(new URL('./worker.ts', import.meta.url), { workerData: { dataDir: this.dataDir } });
     const slot: Slot = { worker };
     worker.on('message', (reply: WorkerReply) => this.finish(slot, reply));
     worker.on('error', (err) => this.replace(slot, 'VIGIL_ERR_STORE_UNAVAILABLE', `query worker failed: ${err.message}`));

@@ -1,5 +1,5 @@
 /** Test doubles for scraping: an appender that records. */
-import { isStaleNaN, type SampleAppender, type Series, type SeriesLabels } from '../tsdb/model.ts';
+import { fromSampleBatch, isStaleNaN, type SampleAppender, type SampleBatch, type Series, type SeriesLabels } from '../tsdb/model.ts';
 
 export interface RecordedSample {
   tenant: string;
@@ -14,6 +14,10 @@ export class MemoryAppender implements SampleAppender {
   append(tenant: string, series: Series[]): void {
     // Copied by hand: structuredClone and double arrays do not keep the stale NaN's bits.
     this.batches.push({ tenant, series: series.map((s) => ({ labels: { ...s.labels }, samples: s.samples.map((x) => ({ t: x.t, v: x.v })) })) });
+  }
+
+  appendBatch(tenant: string, batch: SampleBatch): void {
+    this.append(tenant, fromSampleBatch(batch));
   }
 
   /** Every sample, flattened, in write order. */

@@ -38,9 +38,46 @@ export function isStaleNaN(value: number): boolean {
   return scratch.getBigUint64(0) === STALE_NAN_BITS;
 }
 
+/**
+ * Many series' samples in columns, as remote write decodes them (no object
+ * per sample): series i owns samples start[i] .. start[i + 1] - 1 of t and v.
+ */
+export interface SampleBatch {
+  labels: SeriesLabels[];
+  /** labels.length + 1 offsets into t and v. */
+  start: Uint32Array;
+  t: Float64Array;
+  v: Float64Array;
+}
+
+export function toSampleBatch(series: Series[]): SampleBatch {
+  let n = 0;
+  for (const s of series) n += s.samples.length;
+  const batch: SampleBatch = { labels: series.map((s) => s.labels), start: new Uint32Array(series.length + 1), t: new Float64Array(n), v: new Float64Array(n) };
+  let k = 0;
+  series.forEach((s, i) => {
+    batch.start[i] = k;
+    for (const { t, v } of s.samples) {
+      batch.t[k] = t;
+      batch.v[k++] = v;
+    }
+  });
+  batch.start[series.length] = k;
+  return batch;
+}
+
+export function fromSampleBatch(batch: SampleBatch): Series[] {
+  return batch.labels.map((labels, i) => {
+    const samples: Sample[] = [];
+    for (let k = batch.start[i]; k < batch.start[i + 1]; k++) samples.push({ t: batch.t[k], v: batch.v[k] });
+    return { labels, samples };
+  });
+}
+
 /** What ingest needs: durable when it returns (accepted samples survive kill -9). */
 export interface SampleAppender {
   append(tenant: string, series: Series[]): void;
+  appendBatch(tenant: string, batch: SampleBatch): void;
 }
 
 /** A series' samples as two index-aligned columns (no object per sample). */

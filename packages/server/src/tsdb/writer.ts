@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { ChunkEncoder, decodeChunk, MAX_CHUNK_SPAN_MS, MAX_SAMPLES_PER_CHUNK } from './chunk.ts';
 import { formatSeries, TsdbAppendError, type SampleRejection } from './errors.ts';
 import { defaultTsdbLimits, type TsdbLimits } from './limits.ts';
-import type { SampleAppender, Series, SeriesLabels } from './model.ts';
+import { toSampleBatch, type SampleAppender, type SampleBatch, type Series, type SeriesLabels } from './model.ts';
 import {
   blobToValue,
   canonicalLabels,
@@ -142,19 +142,24 @@ export class TsdbWriter implements SampleAppender {
   }
 
   append(tenant: string, series: Series[]): void {
+    this.appendBatch(tenant, toSampleBatch(series));
+  }
+
+  appendBatch(tenant: string, batch: SampleBatch): void {
     const rejections: SampleRejection[] = [];
     const closed = new Map<number, ClosedChunk[]>();
     const oldest = (dayOf(this.now()) - this.retentionDays + 1) * DAY_MS;
-    const resolved = this.resolveAll(tenant, series, rejections);
-    let sampleCount = 0;
-    for (const s of series) sampleCount += s.samples.length;
-    const log = new Float64Array(sampleCount * 3);
+    const resolved = this.resolveAll(tenant, batch.labels, rejections);
+    const { start, t: times, v: values } = batch;
+    const log = new Float64Array(times.length * 3);
     let accepted = 0;
     try {
-      for (let i = 0; i < series.length; i++) {
+      for (let i = 0; i < resolved.length; i++) {
         const hs = resolved[i];
         if (hs === undefined) continue;
-        for (const { t, v } of series[i].samples) {
+        for (let k = start[i]; k < start[i + 1]; k++) {
+          const t = times[k];
+          const v = values[k];
           const problem = this.checkSample(hs, t, v, oldest);
           if (problem === 'skip') continue;
           if (problem !== undefined) {
@@ -193,20 +198,20 @@ export class TsdbWriter implements SampleAppender {
   }
 
   /** Each series' head entry (undefined when rejected), new series created in one transaction. */
-  private resolveAll(tenant: string, series: Series[], rejections: SampleRejection[]): (HeadSeries | undefined)[] {
+  private resolveAll(tenant: string, labelSets: SeriesLabels[], rejections: SampleRejection[]): (HeadSeries | undefined)[] {
     let known = this.byLabelObject.get(tenant);
     if (known === undefined) this.byLabelObject.set(tenant, (known = new WeakMap()));
-    const resolved: (HeadSeries | undefined)[] = new Array(series.length);
+    const resolved: (HeadSeries | undefined)[] = new Array(labelSets.length);
     const misses: number[] = [];
-    for (let i = 0; i < series.length; i++) {
-      const hs = known.get(series[i].labels);
+    for (let i = 0; i < labelSets.length; i++) {
+      const hs = known.get(labelSets[i]);
       if (hs !== undefined) resolved[i] = hs;
       else misses.push(i);
     }
     if (misses.length === 0) return resolved;
     this.index.transaction(() => {
       for (const i of misses) {
-        const labels = series[i].labels;
+        const labels = labelSets[i];
         const hs = this.resolve(tenant, labels, rejections);
         resolved[i] = hs;
         if (hs !== undefined && Object.isFrozen(labels)) known.set(labels, hs);

@@ -39,7 +39,7 @@ test('samples remote-written with 204 are there after kill -9 and a restart', as
       labels: [{ name: '__name__', value: 'backup_jobs_total' }, { name: 'shard', value: String(i) }],
       samples: [{ value: i + (offset === 0 ? 100 : 0), timestamp: end - offset }],
     }));
-    const body = compressSync(Buffer.from(type.encode(type.fromObject({ timeseries })).finish()));
+    const body = new Uint8Array(compressSync(Buffer.from(type.encode(type.fromObject({ timeseries })).finish())));
     const response = await fetch(`${first.url}/api/v1/write`, { method: 'POST', headers: { 'content-encoding': 'snappy' }, body });
     assert.equal(response.status, 204, await response.text());
   }

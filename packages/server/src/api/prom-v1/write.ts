@@ -6,12 +6,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeBody } from '../../ingest/body.ts';
-import { decodeRemoteWriteBody } from '../../ingest/remote-write/index.ts';
+import { decodeRemoteWriteBody, type RemoteWriteDecoder } from '../../ingest/remote-write/index.ts';
 import { decodeOtlpMetricsJson, decodeOtlpMetricsProtobuf } from '../../ingest/otlp-metrics/index.ts';
 import { encodeOtlpLogsResponse, encodeRpcStatus, otlpEncodingOf } from '../../ingest/otlp/index.ts';
 import { VigilError } from '../../errors.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
-import { TsdbAppendError, type SampleAppender, type Series } from '../../tsdb/index.ts';
+import { TsdbAppendError, type SampleAppender } from '../../tsdb/index.ts';
 import { grpcCode, toVigilError } from '../errors.ts';
 import { tenantOf } from '../tenant.ts';
 
@@ -19,12 +19,14 @@ export interface MetricsWriteDeps {
   appender: SampleAppender;
   maxBodyBytes: number;
   metrics: Metrics;
+  /** Decodes remote write off the main thread; without it, bodies are decoded in line. */
+  remoteWriteDecoder?: RemoteWriteDecoder;
 }
 
 /** Appends what can be appended; returns the rejection messages (the valid part is stored either way). */
-function appendAll(appender: SampleAppender, tenant: string, series: Series[]): string[] {
+function appendAll(append: () => void): string[] {
   try {
-    appender.append(tenant, series);
+    append();
     return [];
   } catch (err) {
     if (err instanceof TsdbAppendError) return err.rejections.map((r) => r.message);
@@ -40,12 +42,14 @@ function summarise(problems: string[], max = 20): string {
 
 export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDeps): void {
   app.post('/api/v1/write', async (request, reply) => {
-    const decoded = decodeRemoteWriteBody(
-      (request.body as Buffer | undefined) ?? Buffer.alloc(0),
-      { contentEncoding: request.headers['content-encoding'], contentType: request.headers['content-type'] },
-      { maxBytes: deps.maxBodyBytes },
-    );
-    const problems = [...decoded.rejected.map((r) => r.reason), ...appendAll(deps.appender, tenantOf(request), decoded.series)];
+    const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+    const headers = { contentEncoding: request.headers['content-encoding'], contentType: request.headers['content-type'] };
+    const limits = { maxBytes: deps.maxBodyBytes };
+    const decoded = deps.remoteWriteDecoder
+      ? await deps.remoteWriteDecoder.decode(body, headers, limits)
+      : decodeRemoteWriteBody(body, headers, limits);
+    const tenant = tenantOf(request);
+    const problems = [...decoded.rejected.map((r) => r.reason), ...appendAll(() => deps.appender.appendBatch(tenant, decoded.batch))];
     deps.metrics.ingestSamples.inc({ protocol: 'remote_write' }, decoded.samples);
     if (problems.length > 0) {
       deps.metrics.ingestRejected.inc({ protocol: 'remote_write', reason: 'invalid_series' }, problems.length);
@@ -67,7 +71,7 @@ export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDep
         maxBytes: deps.maxBodyBytes,
       });
       const decoded = encoding === 'json' ? decodeOtlpMetricsJson(body) : decodeOtlpMetricsProtobuf(body);
-      const problems = appendAll(deps.appender, tenantOf(request), decoded.series);
+      const problems = appendAll(() => deps.appender.append(tenantOf(request), decoded.series));
       deps.metrics.ingestSamples.inc({ protocol: 'otlp_metrics' }, decoded.samples);
       const rejected = decoded.rejectedDataPoints + problems.length;
       if (rejected > 0 && decoded.series.length === 0) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compressSync } from 'snappy';
-import { isStaleNaN } from '../../tsdb/model.ts';
+import { fromSampleBatch, isStaleNaN } from '../../tsdb/model.ts';
 import { ProtoWriter } from '../protobuf-writer.ts';
 import { encodeWith } from '../testing.ts';
 import { decodeRemoteWriteBody, decodeWriteRequest } from './decode.ts';
@@ -32,7 +32,7 @@ test('decodes a WriteRequest encoded by protobufjs, snappy-compressed as Prometh
   const result = decodeRemoteWriteBody(compressSync(raw), { contentEncoding: 'snappy' }, limits);
   assert.deepEqual(result.rejected, []);
   assert.equal(result.samples, 3);
-  assert.deepEqual(result.series, [
+  assert.deepEqual(fromSampleBatch(result.batch), [
     {
       labels: { __name__: 'http_requests_total', code: '200', job: 'api' },
       samples: [
@@ -51,8 +51,8 @@ test('keeps the staleness marker bits', () => {
     ts.message(2, (s) => s.fixed64(1, 0x7ff0000000000002n).uint(2, 10));
   });
   const result = decodeWriteRequest(w.finish());
-  assert.equal(result.series[0].samples[0].t, 10);
-  assert.ok(isStaleNaN(result.series[0].samples[0].v));
+  assert.equal(fromSampleBatch(result.batch)[0].samples[0].t, 10);
+  assert.ok(isStaleNaN(fromSampleBatch(result.batch)[0].samples[0].v));
 });
 
 test('rejects bad series with messages naming the problem, keeps the good ones', () => {
@@ -74,7 +74,7 @@ test('rejects bad series with messages naming the problem, keeps the good ones',
     assert.equal(result.rejected[i].index, i);
     assert.match(result.rejected[i].reason, re);
   });
-  assert.deepEqual(result.series, [{ labels: { __name__: 'ok' }, samples: [{ t: 1, v: 1 }] }]);
+  assert.deepEqual(fromSampleBatch(result.batch), [{ labels: { __name__: 'ok' }, samples: [{ t: 1, v: 1 }] }]);
 });
 
 test('invalid UTF-8 in a label value rejects the series, naming the label', () => {
@@ -85,7 +85,7 @@ test('invalid UTF-8 in a label value rejects the series, naming the label', () =
     ts.message(2, (s) => s.uint(2, 5));
   });
   const result = decodeWriteRequest(w.finish());
-  assert.equal(result.series.length, 0);
+  assert.equal(fromSampleBatch(result.batch).length, 0);
   assert.match(result.rejected[0].reason, /invalid UTF-8 in the value of label "job"/);
 });
 
@@ -101,4 +101,26 @@ test('refuses malformed, wrongly encoded and remote write 2.0 bodies', () => {
     { code: 'VIGIL_ERR_CONTENT_TYPE' },
   );
   assert.throws(() => decodeRemoteWriteBody(compressSync(raw), {}, { maxBytes: 4 }), { code: 'VIGIL_ERR_BODY_TOO_LARGE' });
+});
+
+test('metric metadata (field 3) is returned with Prometheus type names', () => {
+  const type = remoteWriteType();
+  const raw = Buffer.from(
+    type
+      .encode(
+        type.fromObject({
+          metadata: [
+            { type: 'COUNTER', metric_family_name: 'http_requests_total', help: 'Requests served.', unit: '' },
+            { type: 'HISTOGRAM', metric_family_name: 'http_request_duration_seconds', help: 'Latency.', unit: 'seconds' },
+          ],
+        }),
+      )
+      .finish(),
+  );
+  const result = decodeWriteRequest(raw);
+  assert.deepEqual(result.metadata, [
+    { family: 'http_requests_total', type: 'counter', help: 'Requests served.', unit: '' },
+    { family: 'http_request_duration_seconds', type: 'histogram', help: 'Latency.', unit: 'seconds' },
+  ]);
+  assert.equal(result.samples, 0);
 });

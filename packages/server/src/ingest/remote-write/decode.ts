@@ -1,25 +1,29 @@
 /**
  * Prometheus remote write 1.0: a snappy-block-compressed `prometheus.WriteRequest`
  * (remote.proto, types.proto in shared/conformance/remote-write), decoded with
- * ProtoReader into the TSDB's `Series[]`.
+ * ProtoReader into the TSDB's columnar `SampleBatch` (no object per sample).
  *
  * Broken framing refuses the body (VIGIL_ERR_BODY_MALFORMED). A series with
  * bad labels is rejected alone, with a message naming the problem, and the
  * rest is kept: the caller stores the good series and answers 400 with the
- * rejections, as Prometheus' own receiver does. Exemplars and metadata are
- * skipped; native histograms are not supported yet and reject their series.
+ * rejections, as Prometheus' own receiver does. Metadata is returned;
+ * exemplars are skipped; native histograms are not supported yet and reject
+ * their series.
  */
 import { VigilError } from '../../errors.ts';
 import { snappyDecompress, type BodyLimits } from '../body.ts';
 import { ProtoReader } from '../protobuf-reader.ts';
-import type { Sample, Series, SeriesLabels } from '../../tsdb/model.ts';
+import type { SampleBatch, SeriesLabels } from '../../tsdb/model.ts';
 
 // Field keys, (field << 3) | wire type.
 const LEN_1 = 0x0a;
 const LEN_2 = 0x12;
+const LEN_3 = 0x1a;
 const LEN_4 = 0x22;
 const I64_1 = 0x09;
+const VARINT_1 = 0x08;
 const VARINT_2 = 0x10;
+const LEN_5 = 0x2a;
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -32,11 +36,30 @@ export interface RemoteWriteRejection {
   reason: string;
 }
 
+/** A metric family's metadata (WriteRequest field 3), as Prometheus sends it from its scrape cache. */
+export interface RemoteWriteMetadata {
+  family: string;
+  /** Prometheus' lower-case type name: counter, gauge, histogram, gaugehistogram, summary, info, stateset, unknown. */
+  type: string;
+  help: string;
+  unit: string;
+}
+
 export interface RemoteWriteResult {
-  series: Series[];
+  /** The accepted series and their samples. */
+  batch: SampleBatch;
   rejected: RemoteWriteRejection[];
   /** Samples in the accepted series. */
   samples: number;
+  metadata: RemoteWriteMetadata[];
+}
+
+/** A decoded request before its label sets are handed out (as objects here, as ids by the decode worker). */
+export interface DecodedWriteRequest extends Omit<RemoteWriteResult, 'batch'> {
+  labelSets: DecodedLabels[];
+  start: Uint32Array;
+  t: Float64Array;
+  v: Float64Array;
 }
 
 export interface RemoteWriteHeaders {
@@ -50,6 +73,12 @@ export interface RemoteWriteHeaders {
  * (`proto=io.prometheus.write.v2.Request`) is refused with 415.
  */
 export function decodeRemoteWriteBody(raw: Buffer, headers: RemoteWriteHeaders, limits: BodyLimits): RemoteWriteResult {
+  checkRemoteWriteHeaders(headers);
+  return decodeWriteRequest(snappyDecompress(raw, limits.maxBytes));
+}
+
+/** Refuses what is not remote write 1.0 before the body is read. */
+export function checkRemoteWriteHeaders(headers: RemoteWriteHeaders): void {
   const encoding = headers.contentEncoding?.trim().toLowerCase();
   if (encoding !== undefined && encoding !== '' && encoding !== 'snappy') {
     throw new VigilError(
@@ -64,20 +93,72 @@ export function decodeRemoteWriteBody(raw: Buffer, headers: RemoteWriteHeaders, 
       `remote write 2.0 is not supported (Content-Type ${JSON.stringify(headers.contentType)}); send remote write 1.0 (prometheus.WriteRequest)`,
     );
   }
-  return decodeWriteRequest(snappyDecompress(raw, limits.maxBytes));
 }
 
 /** An uncompressed `prometheus.WriteRequest`. */
 export function decodeWriteRequest(body: Buffer): RemoteWriteResult {
+  const { labelSets, start, t, v, ...rest } = decodeWriteRequestParts(body);
+  return { batch: { labels: labelSets.map((l) => l.labels), start, t, v }, ...rest };
+}
+
+/** Growable sample columns and the accepted series' offsets into them. */
+class Columns {
+  t: Float64Array;
+  v: Float64Array;
+  n = 0;
+  readonly starts: number[] = [];
+
+  constructor(capacity: number) {
+    this.t = new Float64Array(capacity);
+    this.v = new Float64Array(capacity);
+  }
+
+  push(t: number, v: number): void {
+    if (this.n === this.t.length) {
+      const t2 = new Float64Array(this.n * 2 + 16);
+      const v2 = new Float64Array(this.n * 2 + 16);
+      t2.set(this.t);
+      v2.set(this.v);
+      this.t = t2;
+      this.v = v2;
+    }
+    this.t[this.n] = t;
+    this.v[this.n++] = v;
+  }
+}
+
+export function decodeWriteRequestParts(body: Buffer): DecodedWriteRequest {
+  if (labelCache.size >= MAX_LABEL_CACHE) clearLabelCache(); // between requests: a request's label ids stay valid
   const r = new ProtoReader(body);
-  const out: RemoteWriteResult = { series: [], rejected: [], samples: 0 };
+  // One sample per TimeSeries takes ~30 bytes with its labels; grown if more.
+  const cols = new Columns(Math.ceil(body.length / 24));
+  const out = { labelSets: [] as DecodedLabels[], rejected: [] as RemoteWriteRejection[], samples: 0, metadata: [] as RemoteWriteMetadata[] };
   let index = 0;
   while (!r.done()) {
     const tag = r.tag();
-    if (tag === LEN_1) decodeTimeSeries(r, index++, out);
-    else r.skip(tag); // metadata (3), reserved 2
+    if (tag === LEN_1) decodeTimeSeries(r, index++, out, cols);
+    else if (tag === LEN_3) out.metadata.push(decodeMetadata(r));
+    else r.skip(tag); // reserved 2
   }
-  return out;
+  cols.starts.push(cols.n);
+  return { ...out, start: Uint32Array.from(cols.starts), t: cols.t.slice(0, cols.n), v: cols.v.slice(0, cols.n) };
+}
+
+const METRIC_TYPES = ['unknown', 'counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset'];
+
+function decodeMetadata(r: ProtoReader): RemoteWriteMetadata {
+  const saved = r.enter();
+  const m: RemoteWriteMetadata = { family: '', type: 'unknown', help: '', unit: '' };
+  while (!r.done()) {
+    const tag = r.tag();
+    if (tag === VARINT_1) m.type = METRIC_TYPES[r.uint32()] ?? 'unknown';
+    else if (tag === LEN_2) m.family = r.tryString() ?? '';
+    else if (tag === LEN_4) m.help = r.tryString() ?? '';
+    else if (tag === LEN_5) m.unit = r.tryString() ?? '';
+    else r.skip(tag);
+  }
+  r.leave(saved);
+  return m;
 }
 
 /**
@@ -88,8 +169,12 @@ export function decodeWriteRequest(body: Buffer): RemoteWriteResult {
  * frozen and shared between requests: the TSDB uses a frozen label object's
  * identity to find its series without rebuilding a canonical key.
  */
-interface DecodedLabels {
+export interface DecodedLabels {
   labels: SeriesLabels;
+  /** Its number in this cache generation (what the decode worker sends instead of the labels). */
+  id: number;
+  /** The decode worker has sent these labels to the main thread. */
+  sent: boolean;
   /** The first problem of a label field, and the ordinal of that field. */
   fieldProblem?: string;
   fieldProblemAt: number;
@@ -99,6 +184,17 @@ interface DecodedLabels {
 
 const MAX_LABEL_CACHE = 1 << 17;
 const labelCache = new Map<string, DecodedLabels>();
+let cacheGeneration = 0;
+
+function clearLabelCache(): void {
+  labelCache.clear();
+  cacheGeneration++;
+}
+
+/** Changes whenever label ids are reused (the cache was cleared). */
+export function labelCacheGeneration(): number {
+  return cacheGeneration;
+}
 
 type Latin1Slice = (this: Buffer, start: number, end: number) => string;
 const latin1Slice: Latin1Slice =
@@ -107,10 +203,15 @@ const latin1Slice: Latin1Slice =
     return this.toString('latin1', start, end);
   };
 
-function decodeTimeSeries(r: ProtoReader, index: number, out: RemoteWriteResult): void {
+function decodeTimeSeries(
+  r: ProtoReader,
+  index: number,
+  out: Pick<DecodedWriteRequest, 'labelSets' | 'rejected' | 'samples'>,
+  cols: Columns,
+): void {
   const saved = r.enter();
   const bodyStart = r.pos;
-  const samples: Sample[] = [];
+  const firstSample = cols.n;
   let sampleProblem: string | undefined;
   let labelFieldsBeforeSampleProblem = 0;
   let labelFields = 0;
@@ -132,7 +233,7 @@ function decodeTimeSeries(r: ProtoReader, index: number, out: RemoteWriteResult)
         segEnd = r.pos;
       }
     } else if (tag === LEN_2) {
-      const p = decodeSample(r, samples);
+      const p = decodeSample(r, cols);
       if (p !== undefined && sampleProblem === undefined) {
         sampleProblem = p;
         labelFieldsBeforeSampleProblem = labelFields;
@@ -147,9 +248,8 @@ function decodeTimeSeries(r: ProtoReader, index: number, out: RemoteWriteResult)
   let decoded = labelCache.get(key);
   if (decoded === undefined) {
     r.pos = bodyStart;
-    decoded = decodeLabels(r);
+    decoded = decodeLabels(r, labelCache.size);
     r.pos = end;
-    if (labelCache.size >= MAX_LABEL_CACHE) labelCache.clear();
     labelCache.set(key, decoded);
   }
   r.leave(saved);
@@ -163,16 +263,18 @@ function decodeTimeSeries(r: ProtoReader, index: number, out: RemoteWriteResult)
     problem = 'native histograms are not supported; send classic histograms (_bucket, _sum, _count)';
   }
   if (problem !== undefined) {
+    cols.n = firstSample;
     out.rejected.push({ index, series: formatLabels(labels), reason: `timeseries[${index}] ${formatLabels(labels)}: ${problem}` });
     return;
   }
-  if (samples.length === 0) return;
-  out.series.push({ labels, samples });
-  out.samples += samples.length;
+  if (cols.n === firstSample) return;
+  cols.starts.push(firstSample);
+  out.labelSets.push(decoded);
+  out.samples += cols.n - firstSample;
 }
 
 /** Decodes the label fields of the TimeSeries `r` is in, from its start; leaves `pos` anywhere. */
-function decodeLabels(r: ProtoReader): DecodedLabels {
+function decodeLabels(r: ProtoReader, id: number): DecodedLabels {
   const labels: SeriesLabels = {};
   let fieldProblem: string | undefined;
   let fieldProblemAt = -1;
@@ -194,7 +296,7 @@ function decodeLabels(r: ProtoReader): DecodedLabels {
   const name = labels.__name__;
   if (name === undefined) nameProblem = 'missing metric name (__name__ label)';
   else if (!METRIC_NAME.test(name)) nameProblem = `invalid metric name ${JSON.stringify(name)}: must match [a-zA-Z_:][a-zA-Z0-9_:]*`;
-  return { labels: Object.freeze(labels), fieldProblem, fieldProblemAt, nameProblem };
+  return { labels: Object.freeze(labels), id, sent: false, fieldProblem, fieldProblemAt, nameProblem };
 }
 
 /** Adds one label; returns its name, or the problem with it. */
@@ -231,7 +333,7 @@ function decodeLabel(
   return { name };
 }
 
-function decodeSample(r: ProtoReader, samples: Sample[]): string | undefined {
+function decodeSample(r: ProtoReader, cols: Columns): string | undefined {
   const saved = r.enter();
   let v = 0;
   let t = 0;
@@ -243,7 +345,7 @@ function decodeSample(r: ProtoReader, samples: Sample[]): string | undefined {
   }
   r.leave(saved);
   if (!Number.isSafeInteger(t)) return `sample timestamp ${t} is not a valid millisecond time`;
-  samples.push({ t, v });
+  cols.push(t, v);
   return undefined;
 }
 
