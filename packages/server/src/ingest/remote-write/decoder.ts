@@ -28,12 +28,13 @@ export class RemoteWriteDecoder {
     this.worker = this.spawn();
   }
 
-  decode(raw: Buffer, headers: RemoteWriteHeaders, limits: BodyLimits): Promise<RemoteWriteResult> {
+  async decode(raw: Buffer, headers: RemoteWriteHeaders, limits: BodyLimits): Promise<RemoteWriteResult> {
     checkRemoteWriteHeaders(headers);
-    if (this.closed) return Promise.reject(new VigilError('VIGIL_ERR_STORE_UNAVAILABLE', 'the server is shutting down'));
+    if (this.closed) throw new VigilError('VIGIL_ERR_STORE_UNAVAILABLE', 'the server is shutting down');
     const body = new Uint8Array(raw); // a copy the worker can own: request bodies may share a pooled buffer
     const request: DecodeRequest = { id: this.nextId++, body, maxBytes: limits.maxBytes };
-    return new Promise((resolve, reject) => {
+    return await new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref(); // an idle decoder does not keep the process alive
       this.pending.set(request.id, { resolve, reject });
       this.worker.postMessage(request, [body.buffer]);
     });
@@ -61,6 +62,7 @@ export class RemoteWriteDecoder {
   private finish(reply: DecodeReply): void {
     const pending = this.pending.get(reply.id);
     this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
     if (!reply.ok) {
       pending?.reject(new VigilError(reply.code, reply.message));
       return;
