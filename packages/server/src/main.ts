@@ -19,7 +19,12 @@ import { SqliteLogStore } from './store/sqlite/log-writer.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetrics, registerStoreGauges } from './telemetry/metrics.ts';
 import { TsdbWriter } from './tsdb/index.ts';
+import { RemoteWriteDecoder } from './ingest/remote-write/index.ts';
 import { ScrapeManager, createScrapeFailuresCounter, scrapeConfigSchema, type ScrapeSection } from './scrape/index.ts';
+import { MetadataStore } from './metadata/index.ts';
+import { registerMetadataApi } from './api/prom-v1/metadata.ts';
+import { registerStatusApi, type RunningConfig } from './api/prom-v1/status.ts';
+import { vigilBuildInfo } from './api/prom-v1/build-info.ts';
 
 export interface StartOptions {
   clock?: Clock;
@@ -36,7 +41,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const VERSION = '0.1.0';
+const BUILD = vigilBuildInfo();
 
 export async function startServer(config: VigilConfig, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
@@ -69,6 +74,8 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   });
   // flushes idle series' chunks and drops expired day files
   const tsdbMaintenance = clock.setInterval(() => tsdb.maintain(), 60_000);
+  // TYPE/HELP/UNIT per metric family and tenant, for /api/v1/metadata
+  const metadata = new MetadataStore(clock);
   // keeps head_log (replayed at start) short; queries flush first anyway
   const tsdbHeadFlush = clock.setInterval(() => tsdb.flushHead(), 1_000);
 
@@ -96,6 +103,8 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     },
   });
   if (config.logging.self_ingest) attach((request) => ingester.ingest('default', 'self', request));
+
+  const remoteWriteDecoder = new RemoteWriteDecoder();
 
   // query
   const queries = new QueryWorkerPool(dataDir, config.query.workers, config.query.timeout, () => tsdb.flushHead());
@@ -134,11 +143,15 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   });
   dashboards.start();
   let scrapes: ScrapeManager | undefined;
+  // what /api/v1/status/{config,flags,runtimeinfo} show; `address` is set before any request can ask
+  let running: Omit<RunningConfig, 'scrape'> = { config, file: options.configPath ?? '', reloadSuccess: true, loadedAtMs: clock.now() };
   const reload = async () => {
+    running = { ...running, reloadSuccess: false };
     const next = options.configPath ? loadConfigFile(options.configPath) : config;
     // A bad or refused oncall or alerting part keeps both running as they were.
     oncall.reload(next.oncall, () => alerting.reload(next));
     await scrapes?.reload(withSelfScrape(next, address));
+    running = { ...running, config: next, reloadSuccess: true, loadedAtMs: clock.now() };
     logger.info({ event: 'config.reloaded' }, 'configuration reloaded');
   };
 
@@ -148,6 +161,8 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     metrics,
     ingester,
     appender: tsdb,
+    remoteWriteDecoder,
+    metadata,
     queries,
     maxBodyBytes: config.server.max_body_bytes,
     maxEntriesLimit: config.query.max_entries_limit,
@@ -159,7 +174,14 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     oncall,
     reload,
     startedAt: clock.now(),
-    version: VERSION,
+    version: BUILD.version,
+  });
+  registerMetadataApi(app, { metadata });
+  registerStatusApi(app, {
+    build: BUILD,
+    startedAt: clock.now(),
+    now: () => clock.now(),
+    running: () => ({ ...running, scrape: withSelfScrape(running.config, address) }),
   });
   const [host, port] = splitListen(config.server.listen);
   const address = await app.listen({ host, port });
@@ -169,6 +191,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     appender: tsdb,
     clock,
     failures: createScrapeFailuresCounter(metrics.registry),
+    metadata,
     onFailure: ({ target, error }) => logger.warn({ event: 'scrape.failed', target, error }, 'scrape failed'),
   });
   scrapes.start();
@@ -191,6 +214,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
       await scrapes!.stop();
       await app.close();
       await queries.close();
+      await remoteWriteDecoder.close();
       flush();
       store.close();
       tsdb.close();

@@ -24,6 +24,7 @@ import { registerOtlpLogs } from './otlp/logs.ts';
 import { registerPromApi } from './prom-v1/routes.ts';
 import { registerMetricsWrite } from './prom-v1/write.ts';
 import type { RemoteWriteDecoder } from '../ingest/remote-write/index.ts';
+import type { MetadataRecorder } from '../metadata/index.ts';
 import type { SampleAppender } from '../tsdb/index.ts';
 import type { Alerting } from '../alerting/index.ts';
 import { registerAlertmanagerApi } from './alertmanager/index.ts';
@@ -43,6 +44,8 @@ export interface AppDeps {
   appender: SampleAppender;
   /** Decodes remote write off the main thread (decoded in line without it). */
   remoteWriteDecoder?: RemoteWriteDecoder;
+  /** TYPE/HELP/UNIT sent with remote write and OTLP go here. */
+  metadata?: MetadataRecorder;
   queries: QueryRunner;
   maxBodyBytes: number;
   maxEntriesLimit: number;

@@ -8,6 +8,7 @@ import { loadAlertingSetup } from '../alerting/index.ts';
 import { ConfigError, defaultConfig, loadConfigFile, type VigilConfig } from '../config/index.ts';
 import { startServer } from '../main.ts';
 import { logsQuery, logsTail } from './logs.ts';
+import { queryInstant, queryRange, queryUsage } from './query.ts';
 import { checkRules, testAlerting, testRules } from './rules.ts';
 import { alertTest } from './alert.ts';
 import { incidentCommand, incidentUsage } from './incident.ts';
@@ -22,6 +23,7 @@ const usage = `usage:
   vigil alert test --labels name=value,... [--annotations name=value,...] [--url URL]
   vigil logs query '<logql>' [--since 1h] [--limit N] [--output json|text] [--url URL] [--tenant T]
   vigil logs tail '<selector>' [--url URL] [--tenant T]
+${queryUsage}
 ${incidentUsage}`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'alert' && rest[0] === 'test') return await alertTest(rest.slice(1));
     if (command === 'logs' && rest[0] === 'query') return await logsQuery(rest.slice(1));
     if (command === 'logs' && rest[0] === 'tail') return await logsTail(rest.slice(1));
+    if (command === 'query' && rest[0] === 'range') return await queryRange(rest.slice(1));
+    if (command === 'query') return await queryInstant(rest);
     if (command === 'incident') return await incidentCommand(rest);
     if (command === undefined || command === 'help' || command === '--help') {
       console.log(usage);

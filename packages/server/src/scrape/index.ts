@@ -13,6 +13,15 @@ export {
 } from './config.ts';
 export { compileRelabelConfigs, relabel, relabelConfigSchema, type CompiledRelabel, type RelabelConfig } from './relabel.ts';
 export { targetsFromConfig, type DroppedTarget, type ScrapeAuth, type ScrapeTarget } from './targets.ts';
-export { ExpositionParseError, formatOf, parseExposition, SCRAPE_ACCEPT_HEADER, type ExpositionFormat, type ScrapedSample } from './parse.ts';
+export {
+  ExpositionParseError,
+  formatOf,
+  parseExposition,
+  parseExpositionWithMetadata,
+  SCRAPE_ACCEPT_HEADER,
+  type ExpositionFormat,
+  type ParsedExposition,
+  type ScrapedSample,
+} from './parse.ts';
 export { firstScrapeDelay, type ScrapeFailure, type TargetHealth, type TargetStatus } from './loop.ts';
 export { createScrapeFailuresCounter, ScrapeManager, type ScrapeManagerOptions } from './manager.ts';

@@ -11,8 +11,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.ts';
+import type { MetadataRecorder } from '../metadata/index.ts';
 import { staleNaN, type SampleAppender, type Series, type SeriesLabels } from '../tsdb/model.ts';
-import { formatOf, parseExposition, SCRAPE_ACCEPT_HEADER, type ScrapedSample } from './parse.ts';
+import { formatOf, parseExpositionWithMetadata, SCRAPE_ACCEPT_HEADER, type ScrapedSample } from './parse.ts';
 import { relabel } from './relabel.ts';
 import { setLabel } from './labels.ts';
 import type { ScrapeTarget } from './targets.ts';
@@ -40,6 +41,8 @@ export interface LoopOptions {
   /** vigil_scrape_failures_total{job}. */
   failures?: { inc(labels: { job: string }): void };
   onFailure?(failure: ScrapeFailure): void;
+  /** Where each scrape's TYPE/HELP/UNIT per family go (Prometheus' scrape cache metadata). */
+  metadata?: MetadataRecorder;
 }
 
 const REPORT_NAMES = [
@@ -148,7 +151,8 @@ export class ScrapeLoop {
     try {
       const { body, contentType } = await this.fetchBody();
       if (this.stopped) return;
-      const samples = parseExposition(body, formatOf(contentType));
+      const { samples, metadata } = parseExpositionWithMetadata(body, formatOf(contentType));
+      for (const [family, entry] of metadata) this.options.metadata?.record(this.options.tenant, family, entry);
       scraped = samples.length;
       out = this.toSeries(samples, startMs, current);
       postRelabel = out.length;

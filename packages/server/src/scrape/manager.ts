@@ -7,6 +7,7 @@
  */
 import { Counter, type Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.ts';
+import type { MetadataRecorder } from '../metadata/index.ts';
 import type { SampleAppender } from '../tsdb/model.ts';
 import type { ScrapeSection } from './config.ts';
 import { ScrapeLoop, type LoopOptions, type ScrapeFailure, type TargetStatus } from './loop.ts';
@@ -23,6 +24,8 @@ export interface ScrapeManagerOptions {
   onFailure?(failure: ScrapeFailure): void;
   /** Each target that the config produced but that cannot be scraped (e.g. a bad __address__). */
   onDroppedTarget?(dropped: DroppedTarget): void;
+  /** Receives each scrape's TYPE/HELP/UNIT per family. */
+  metadata?: MetadataRecorder;
 }
 
 export function createScrapeFailuresCounter(registry: Registry): Counter<'job'> {
@@ -50,6 +53,7 @@ export class ScrapeManager {
       clock: options.clock ?? systemClock,
       failures: options.failures,
       onFailure: options.onFailure,
+      metadata: options.metadata,
     };
   }
 

@@ -7,6 +7,7 @@
  * are read past and ignored. Any bad line fails the whole parse with its
  * line number, since Prometheus ingests nothing from such a scrape.
  */
+import type { MetricMetadata, MetricType } from '../metadata/index.ts';
 import type { SeriesLabels } from '../tsdb/model.ts';
 import { setLabel } from './labels.ts';
 
@@ -23,6 +24,13 @@ export interface ScrapedSample {
   value: number;
   /** Unix milliseconds, when the line carried a timestamp. */
   timestampMs?: number;
+}
+
+/** An exposition's samples and its families' `# TYPE`, `# HELP` and `# UNIT`. */
+export interface ParsedExposition {
+  samples: ScrapedSample[];
+  /** By family name, as the exposition names it (e.g. `http_requests` for an OpenMetrics counter). */
+  metadata: Map<string, MetricMetadata>;
 }
 
 export class ExpositionParseError extends Error {
@@ -86,6 +94,22 @@ function parseValue(token: string): number | undefined {
   return Number.isNaN(n) ? undefined : n;
 }
 
+type Comment = { name: string; type?: string; help?: string; unit?: string };
+
+/** A family that has only HELP or UNIT is `unknown`, as in Prometheus' scrape cache. */
+function metadataFor(metadata: Map<string, MetricMetadata>, name: string): MetricMetadata {
+  let entry = metadata.get(name);
+  if (entry === undefined) metadata.set(name, (entry = { type: 'unknown', help: '', unit: '' }));
+  return entry;
+}
+
+function recordComment(metadata: Map<string, MetricMetadata>, meta: Comment): void {
+  const entry = metadataFor(metadata, meta.name);
+  if (meta.type !== undefined) entry.type = (meta.type === 'untyped' ? 'unknown' : meta.type) as MetricType;
+  if (meta.help !== undefined) entry.help = meta.help;
+  if (meta.unit !== undefined) entry.unit = meta.unit;
+}
+
 class LineParser {
   private text = '';
   private pos = 0;
@@ -94,8 +118,9 @@ class LineParser {
 
   constructor(private readonly openMetrics: boolean) {}
 
-  parse(text: string): ScrapedSample[] {
+  parse(text: string): ParsedExposition {
     const out: ScrapedSample[] = [];
+    const metadata = new Map<string, MetricMetadata>();
     this.text = text;
     let lineStart = 0;
     let family = '';
@@ -121,6 +146,7 @@ class LineParser {
         const meta = this.comment();
         if (meta === 'eof') sawEof = true;
         else if (meta) {
+          recordComment(metadata, meta);
           if (meta.name !== family) familyType = '';
           family = meta.name;
           if (meta.type !== undefined) familyType = meta.type;
@@ -137,7 +163,7 @@ class LineParser {
     if (this.openMetrics && !sawEof) {
       throw new ExpositionParseError(this.lineNo, 'the OpenMetrics exposition does not end with "# EOF"');
     }
-    return out;
+    return { samples: out, metadata };
   }
 
   private fail(message: string): never {
@@ -164,7 +190,7 @@ class LineParser {
   }
 
   /** `# HELP`, `# TYPE`, `# UNIT`, `# EOF`; other comments are ignored in the text format. */
-  private comment(): { name: string; type?: string } | 'eof' | undefined {
+  private comment(): Comment | 'eof' | undefined {
     this.pos++;
     if (this.openMetrics) {
       if (this.text.startsWith(' EOF', this.pos) && this.pos + 4 === this.end) return 'eof';
@@ -181,12 +207,9 @@ class LineParser {
     const name = this.metricName();
     if (this.pos < this.end && !this.blankAt(this.pos)) this.fail(`invalid character in metric name after "${name}"`);
     this.skipBlanks();
-    if (keyword === 'HELP') {
-      this.helpText();
-      return { name };
-    }
+    if (keyword === 'HELP') return { name, help: this.helpText() };
     const word = this.text.slice(this.pos, this.end);
-    if (keyword === 'UNIT') return { name };
+    if (keyword === 'UNIT') return { name, unit: word };
     const types = this.openMetrics ? OM_TYPES : TEXT_TYPES;
     const type = this.openMetrics ? word : word.trimEnd();
     if (!types.has(type)) this.fail(`"${word}" is not a metric type; use one of ${[...types].join(', ')}`);
@@ -198,14 +221,22 @@ class LineParser {
     return c === SPACE || c === TAB;
   }
 
-  /** Checks the escapes of a HELP text (its content is not kept). */
-  private helpText(): void {
+  /** A HELP text, unescaped (`\\`, `\n`, and in OpenMetrics `\"`); other escapes stay as written in the text format. */
+  private helpText(): string {
+    let out = '';
+    let from = this.pos;
     for (let i = this.pos; i < this.end; i++) {
       if (this.text.charCodeAt(i) !== BACKSLASH) continue;
       const next = this.text[i + 1];
-      if (this.openMetrics && next !== '\\' && next !== 'n' && next !== '"') this.fail(`invalid escape "\\${next ?? ''}" in HELP`);
+      const known = next === '\\' || next === 'n' || (this.openMetrics && next === '"');
+      if (this.openMetrics && !known) this.fail(`invalid escape "\\${next ?? ''}" in HELP`);
+      if (known) {
+        out += this.text.slice(from, i) + (next === 'n' ? '\n' : next);
+        from = i + 2;
+      }
       i++;
     }
+    return out + this.text.slice(from, this.end);
   }
 
   private metricName(): string {
@@ -347,5 +378,10 @@ class LineParser {
 
 /** Every sample of the exposition, or an ExpositionParseError naming the first bad line. */
 export function parseExposition(text: string, format: ExpositionFormat): ScrapedSample[] {
+  return new LineParser(format === 'openmetrics-text').parse(text).samples;
+}
+
+/** As parseExposition, with the families' metadata. */
+export function parseExpositionWithMetadata(text: string, format: ExpositionFormat): ParsedExposition {
   return new LineParser(format === 'openmetrics-text').parse(text);
 }

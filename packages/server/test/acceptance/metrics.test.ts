@@ -62,6 +62,7 @@ test("Debian's Prometheus remote-writes to Vigil and the series read back throug
       'remote_write:',
       `  - url: ${vigil.url}/api/v1/write`,
       '    queue_config: { batch_send_deadline: 1s }',
+      '    metadata_config: { send_interval: 1s }',
       '',
     ].join('\n'),
   );
@@ -84,6 +85,13 @@ test("Debian's Prometheus remote-writes to Vigil and the series read back throug
     return result[0];
   }, 30_000);
   assert.ok(Number(rate.value[1]) >= 0);
+  // Prometheus sends its scrape cache's TYPE/HELP with the samples
+  const metadata = await eventually(async () => {
+    const body = (await (await fetch(`${vigil.url}/api/v1/metadata?metric=prometheus_http_requests_total`)).json()) as { data: Record<string, unknown[]> };
+    assert.ok(body.data.prometheus_http_requests_total, 'no metadata yet');
+    return body.data.prometheus_http_requests_total;
+  }, 20_000);
+  assert.deepEqual(metadata, [{ type: 'counter', help: 'Counter of HTTP requests.', unit: '' }]);
   // another tenant sees none of it
   assert.deepEqual(await promQuery('up{job="prometheus"}', 'someone-else'), []);
   assert.deepEqual(await promQuery('up{job="vigil"}', 'someone-else'), []);
@@ -113,6 +121,8 @@ for (const [name, Exporter] of [
     assert.equal(bookings[0].metric.route, '/book');
     const count = await promQuery('request_duration_seconds_count', tenant);
     assert.equal(count[0]?.value[1], '1');
+    const metadata = await fetch(`${vigil.url}/api/v1/metadata?metric=bookings_total`, { headers: { 'X-Scope-OrgID': tenant } });
+    assert.deepEqual(((await metadata.json()) as { data: unknown }).data, { bookings_total: [{ type: 'counter', help: 'bookings made', unit: '' }] });
     await provider.shutdown();
   });
 }

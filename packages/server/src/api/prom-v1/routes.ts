@@ -4,12 +4,11 @@
  * envelope (`{status, data}` or `{status: "error", errorType, error}`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VigilError } from '../../errors.ts';
 import type { QueryRunner } from '../../query/worker-pool.ts';
-import { toVigilError } from '../errors.ts';
 import { paramsOf } from '../loki/query.ts';
 import { all, required, type Params } from '../loki/params.ts';
 import { tenantOf } from '../tenant.ts';
+import { promScope } from './envelope.ts';
 import { parsePromDuration, rangeParams, timeParam } from './params.ts';
 
 export interface PromApiDeps {
@@ -17,20 +16,8 @@ export interface PromApiDeps {
   now: () => number;
 }
 
-/** Prometheus' errorType for each of Vigil's codes. */
-function errorType(err: VigilError): string {
-  if (err.code === 'VIGIL_ERR_QUERY_TIMEOUT') return 'timeout';
-  if (err.code === 'VIGIL_ERR_PROMQL_EXECUTION' || err.code === 'VIGIL_ERR_PROMQL_TOO_MANY_SAMPLES') return 'execution';
-  if (err.status >= 500) return 'internal';
-  return 'bad_data';
-}
-
 export function registerPromApi(app: FastifyInstance, deps: PromApiDeps): void {
-  app.register(async (scope) => {
-    scope.setErrorHandler((raw: Error & { statusCode?: number }, _request, reply) => {
-      const err = toVigilError(raw, 0);
-      void reply.code(err.status).send({ status: 'error', errorType: errorType(err), error: err.message });
-    });
+  promScope(app, (scope) => {
     const route = (path: string, handler: (request: FastifyRequest, params: Params) => Promise<string>) => {
       const wrapped = async (request: FastifyRequest, reply: FastifyReply) =>
         reply.type('application/json').send(await handler(request, paramsOf(request)));

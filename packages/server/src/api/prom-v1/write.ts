@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeBody } from '../../ingest/body.ts';
+import type { MetadataRecorder } from '../../metadata/index.ts';
 import { decodeRemoteWriteBody, type RemoteWriteDecoder } from '../../ingest/remote-write/index.ts';
 import { decodeOtlpMetricsJson, decodeOtlpMetricsProtobuf } from '../../ingest/otlp-metrics/index.ts';
 import { encodeOtlpLogsResponse, encodeRpcStatus, otlpEncodingOf } from '../../ingest/otlp/index.ts';
@@ -21,6 +22,8 @@ export interface MetricsWriteDeps {
   metrics: Metrics;
   /** Decodes remote write off the main thread; without it, bodies are decoded in line. */
   remoteWriteDecoder?: RemoteWriteDecoder;
+  /** Where TYPE/HELP/UNIT sent with the samples go (for /api/v1/metadata). */
+  metadata?: MetadataRecorder;
 }
 
 /** Appends what can be appended; returns the rejection messages (the valid part is stored either way). */
@@ -49,6 +52,7 @@ export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDep
       ? await deps.remoteWriteDecoder.decode(body, headers, limits)
       : decodeRemoteWriteBody(body, headers, limits);
     const tenant = tenantOf(request);
+    for (const { family, ...m } of decoded.metadata) deps.metadata?.record(tenant, family, m);
     const problems = [...decoded.rejected.map((r) => r.reason), ...appendAll(() => deps.appender.appendBatch(tenant, decoded.batch))];
     deps.metrics.ingestSamples.inc({ protocol: 'remote_write' }, decoded.samples);
     if (problems.length > 0) {
@@ -71,7 +75,9 @@ export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDep
         maxBytes: deps.maxBodyBytes,
       });
       const decoded = encoding === 'json' ? decodeOtlpMetricsJson(body) : decodeOtlpMetricsProtobuf(body);
-      const problems = appendAll(() => deps.appender.append(tenantOf(request), decoded.series));
+      const tenant = tenantOf(request);
+      for (const [family, m] of decoded.metadata) deps.metadata?.record(tenant, family, m);
+      const problems = appendAll(() => deps.appender.append(tenant, decoded.series));
       deps.metrics.ingestSamples.inc({ protocol: 'otlp_metrics' }, decoded.samples);
       const rejected = decoded.rejectedDataPoints + problems.length;
       if (rejected > 0 && decoded.series.length === 0) {

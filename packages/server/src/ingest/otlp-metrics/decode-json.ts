@@ -39,7 +39,7 @@ export function readOtlpMetricsJson(body: Buffer): OtlpResourceMetrics[] {
 
 function metric(m: unknown, path: string): OtlpMetric {
   const o = obj(m, path);
-  const out: OtlpMetric = { name: str(o.name), unit: str(o.unit), data: { kind: 'none' } };
+  const out: OtlpMetric = { name: str(o.name), description: str(o.description), unit: str(o.unit), data: { kind: 'none' } };
   if (o.gauge !== undefined) out.data = numbers(obj(o.gauge, `${path}.gauge`), 'gauge', `${path}.gauge`);
   else if (o.sum !== undefined) out.data = numbers(obj(o.sum, `${path}.sum`), 'sum', `${path}.sum`);
   else if (o.histogram !== undefined) {

@@ -73,10 +73,11 @@ function readScopeMetrics(r: ProtoReader): OtlpScopeMetrics {
 
 function readMetric(r: ProtoReader): OtlpMetric {
   const saved = r.enter();
-  const metric: OtlpMetric = { name: '', unit: '', data: { kind: 'none' } };
+  const metric: OtlpMetric = { name: '', description: '', unit: '', data: { kind: 'none' } };
   while (!r.done()) {
     const tag = r.tag();
     if (tag === key(1, LEN)) metric.name = r.string();
+    else if (tag === key(2, LEN)) metric.description = r.string();
     else if (tag === key(3, LEN)) metric.unit = r.string();
     else if (tag === key(5, LEN)) metric.data = readNumbers(r, 'gauge');
     else if (tag === key(7, LEN)) metric.data = readNumbers(r, 'sum');

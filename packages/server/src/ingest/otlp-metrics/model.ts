@@ -36,6 +36,7 @@ export type MetricData =
 
 export interface OtlpMetric {
   name: string;
+  description: string;
   unit: string;
   data: MetricData;
 }

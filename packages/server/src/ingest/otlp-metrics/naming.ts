@@ -46,6 +46,12 @@ export function prometheusMetricName(name: string, unit: string, type: MetricTyp
   return out;
 }
 
+/** The unit as Prometheus metadata gives it: the name's unit suffix without the leading `_` (`seconds`, `ratio`, ''). */
+export function prometheusUnit(unit: string, type: MetricType): string {
+  if (type === 'gauge' && unit === '1') return 'ratio';
+  return unitTokens(unit).join('_');
+}
+
 function endsWith(parts: string[], suffix: string[]): boolean {
   if (suffix.length > parts.length) return false;
   return suffix.every((s, i) => parts[parts.length - suffix.length + i] === s);

@@ -16,6 +16,7 @@
  *   (no native histograms in the store yet).
  * - a point flagged NO_RECORDED_VALUE becomes a staleness marker.
  */
+import type { MetricMetadata } from '../../metadata/index.ts';
 import { staleNaN, type Sample, type Series, type SeriesLabels } from '../../tsdb/model.ts';
 import type { Labels } from '../model.ts';
 import {
@@ -27,7 +28,7 @@ import {
   type OtlpResourceMetrics,
   type PointBase,
 } from './model.ts';
-import { prometheusLabelName, prometheusMetricName } from './naming.ts';
+import { prometheusLabelName, prometheusMetricName, prometheusUnit, type MetricType } from './naming.ts';
 
 export interface OtlpMetricsResult {
   series: Series[];
@@ -36,6 +37,8 @@ export interface OtlpMetricsResult {
   rejectedDataPoints: number;
   /** Partial success `error_message`: '' when everything was taken. */
   errorMessage: string;
+  /** TYPE/HELP/UNIT of each family taken, by its Prometheus name (description → HELP). */
+  metadata: Map<string, MetricMetadata>;
 }
 
 const IDENTITY = new Set(['service.name', 'service.namespace', 'service.instance.id']);
@@ -62,6 +65,7 @@ class SeriesSet {
 export function translateOtlpMetrics(resources: OtlpResourceMetrics[]): OtlpMetricsResult {
   const set = new SeriesSet();
   const problems: string[] = [];
+  const metadata = new Map<string, MetricMetadata>();
   let rejected = 0;
   for (const resource of resources) {
     const base = resourceLabels(resource.attributes);
@@ -72,8 +76,10 @@ export function translateOtlpMetrics(resources: OtlpResourceMetrics[]): OtlpMetr
       if (scope.scopeVersion !== '') scopeLabels.otel_scope_version = scope.scopeVersion;
       for (const metric of scope.metrics) {
         const outcome = translateMetric(metric, scopeLabels, set);
-        if (typeof outcome === 'number') latestMs = Math.max(latestMs, outcome);
-        else {
+        if (typeof outcome === 'number') {
+          latestMs = Math.max(latestMs, outcome);
+          addMetadata(metadata, metric);
+        } else {
           rejected += outcome.points;
           problems.push(outcome.problem);
         }
@@ -84,7 +90,21 @@ export function translateOtlpMetrics(resources: OtlpResourceMetrics[]): OtlpMetr
   }
   const errorMessage =
     problems.length === 0 ? '' : problems.slice(0, 5).join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : '');
-  return { series: set.list(), samples: set.samples, rejectedDataPoints: rejected, errorMessage };
+  return { series: set.list(), samples: set.samples, rejectedDataPoints: rejected, errorMessage, metadata };
+}
+
+function typeOf(metric: OtlpMetric): MetricType | undefined {
+  const data = metric.data;
+  if (data.kind === 'sum') return data.monotonic ? 'counter' : 'gauge';
+  if (data.kind === 'gauge' || data.kind === 'histogram' || data.kind === 'summary') return data.kind;
+  return undefined;
+}
+
+function addMetadata(metadata: Map<string, MetricMetadata>, metric: OtlpMetric): void {
+  const type = typeOf(metric);
+  if (type === undefined) return;
+  const family = prometheusMetricName(metric.name, metric.unit, type);
+  metadata.set(family, { type, help: metric.description, unit: prometheusUnit(metric.unit, type) });
 }
 
 function resourceLabels(attributes: Labels): Labels {

@@ -13,6 +13,7 @@
 import { VigilError } from '../../errors.ts';
 import { snappyDecompress, type BodyLimits } from '../body.ts';
 import { ProtoReader } from '../protobuf-reader.ts';
+import type { MetricMetadata, MetricType } from '../../metadata/index.ts';
 import type { SampleBatch, SeriesLabels } from '../../tsdb/model.ts';
 
 // Field keys, (field << 3) | wire type.
@@ -37,12 +38,8 @@ export interface RemoteWriteRejection {
 }
 
 /** A metric family's metadata (WriteRequest field 3), as Prometheus sends it from its scrape cache. */
-export interface RemoteWriteMetadata {
+export interface RemoteWriteMetadata extends MetricMetadata {
   family: string;
-  /** Prometheus' lower-case type name: counter, gauge, histogram, gaugehistogram, summary, info, stateset, unknown. */
-  type: string;
-  help: string;
-  unit: string;
 }
 
 export interface RemoteWriteResult {
@@ -144,7 +141,7 @@ export function decodeWriteRequestParts(body: Buffer): DecodedWriteRequest {
   return { ...out, start: Uint32Array.from(cols.starts), t: cols.t.slice(0, cols.n), v: cols.v.slice(0, cols.n) };
 }
 
-const METRIC_TYPES = ['unknown', 'counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset'];
+const METRIC_TYPES: MetricType[] = ['unknown', 'counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset'];
 
 function decodeMetadata(r: ProtoReader): RemoteWriteMetadata {
   const saved = r.enter();
