@@ -363,7 +363,9 @@ export class TsdbWriter implements SampleAppender {
       id = Number(this.stmts.insertSeries.run(tenant, canonical).lastInsertRowid);
       for (const name of names) this.stmts.insertPosting.run(tenant, name, labels[name], id);
     }
-    const hs: HeadSeries = { id, tenant, labels: { ...labels }, enc: new ChunkEncoder(), lastT, lastV };
+    // A frozen label object cannot change under us: kept as it is, not copied (remote write's are shared).
+    const own = Object.isFrozen(labels) ? labels : { ...labels };
+    const hs: HeadSeries = { id, tenant, labels: own, enc: new ChunkEncoder(), lastT, lastV };
     this.head.set(key, hs);
     this.activePerTenant.set(tenant, active + 1);
     return hs;

@@ -46,7 +46,8 @@ function decode({ id, body, maxBytes }: DecodeRequest): DecodeReply {
     labelIds[i] = decoded.id;
     if (!decoded.sent) {
       decoded.sent = true;
-      newLabels.push([decoded.id, decoded.labels]);
+      newLabels.push([decoded.id, decoded.labels!]);
+      decoded.labels = undefined; // the main thread keeps them: held once, not in both threads
     }
   });
   return { id, ok: true, reset, newLabels, labelIds, start, t, v, rejected, samples, metadata };

@@ -95,7 +95,7 @@ export function checkRemoteWriteHeaders(headers: RemoteWriteHeaders): void {
 /** An uncompressed `prometheus.WriteRequest`. */
 export function decodeWriteRequest(body: Buffer): RemoteWriteResult {
   const { labelSets, start, t, v, ...rest } = decodeWriteRequestParts(body);
-  return { batch: { labels: labelSets.map((l) => l.labels), start, t, v }, ...rest };
+  return { batch: { labels: labelSets.map((l) => l.labels!), start, t, v }, ...rest };
 }
 
 /** Growable sample columns and the accepted series' offsets into them. */
@@ -167,7 +167,8 @@ function decodeMetadata(r: ProtoReader): RemoteWriteMetadata {
  * identity to find its series without rebuilding a canonical key.
  */
 export interface DecodedLabels {
-  labels: SeriesLabels;
+  /** Undefined once the decode worker has sent them (the main thread keeps them). */
+  labels: SeriesLabels | undefined;
   /** Its number in this cache generation (what the decode worker sends instead of the labels). */
   id: number;
   /** The decode worker has sent these labels to the main thread. */
@@ -249,8 +250,6 @@ function decodeTimeSeries(
     r.pos = end;
     labelCache.set(key, decoded);
   }
-  r.leave(saved);
-  const labels = decoded.labels;
   let problem: string | undefined;
   if (decoded.fieldProblem !== undefined) {
     problem =
@@ -261,13 +260,17 @@ function decodeTimeSeries(
   }
   if (problem !== undefined) {
     cols.n = firstSample;
-    out.rejected.push({ index, series: formatLabels(labels), reason: `timeseries[${index}] ${formatLabels(labels)}: ${problem}` });
-    return;
+    // The decode worker drops label objects it has sent: decoded again for the message.
+    if (decoded.labels === undefined) r.pos = bodyStart;
+    const series = formatLabels(decoded.labels ?? decodeLabels(r, -1).labels!);
+    out.rejected.push({ index, series, reason: `timeseries[${index}] ${series}: ${problem}` });
+  } else if (cols.n > firstSample) {
+    cols.starts.push(firstSample);
+    out.labelSets.push(decoded);
+    out.samples += cols.n - firstSample;
   }
-  if (cols.n === firstSample) return;
-  cols.starts.push(firstSample);
-  out.labelSets.push(decoded);
-  out.samples += cols.n - firstSample;
+  r.pos = end;
+  r.leave(saved);
 }
 
 /** Decodes the label fields of the TimeSeries `r` is in, from its start; leaves `pos` anywhere. */

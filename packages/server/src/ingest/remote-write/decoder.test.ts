@@ -46,3 +46,17 @@ test('bad bodies and headers are refused with the same errors as in line, and th
   const ok = await decoder.decode(request(1, 1000), snappy, limits);
   assert.equal(ok.samples, 2);
 });
+
+test('a series the worker already sent is still named in full when a later request of it is rejected', async (t) => {
+  const decoder = new RemoteWriteDecoder();
+  t.after(() => decoder.close());
+  await decoder.decode(request(1, 1000), snappy, limits);
+  const bad = compressSync(
+    encodeWith(remoteWriteType(), {
+      timeseries: [{ labels: [{ name: '__name__', value: 'up' }, { name: 'job', value: 'a' }], samples: [{ value: 1, timestamp: '1152921504606846976' }] }],
+    }),
+  );
+  const result = await decoder.decode(bad, snappy, limits);
+  assert.equal(result.samples, 0);
+  assert.match(result.rejected[0].reason, /^timeseries\[0\] up\{job="a"\}: sample timestamp .* is not a valid millisecond time$/);
+});

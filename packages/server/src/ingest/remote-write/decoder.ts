@@ -46,7 +46,8 @@ export class RemoteWriteDecoder {
   }
 
   private spawn(): Worker {
-    const worker = startTypeScriptWorker(new URL('./decode-worker.ts', import.meta.url));
+    // A small young generation: the worker's garbage is short-lived and RSS is a figure we are measured on.
+    const worker = startTypeScriptWorker(new URL('./decode-worker.ts', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     worker.on('message', (reply: DecodeReply) => this.finish(reply));
     worker.on('error', (err) => this.failAll(`remote write decoder failed: ${err.message}`));
     worker.on('exit', () => {
