@@ -81,6 +81,7 @@ for (let s0 = 0; s0 < steps; s0 += BATCH_STEPS) {
   }));
   const t0 = performance.now();
   writer.append('bench', batch);
+  writer.flushHead(); // the server flushes the head every second
   appendMs += performance.now() - t0;
   samples += n * seriesCount;
 }
@@ -95,6 +96,7 @@ for (let i = 0; i < scrapeAppends; i++) {
     'bench',
     labels.map((l, k) => ({ labels: l, samples: [{ t: end + (i + 1) * STEP, v: gens[k](0) }] })),
   );
+  writer.flushHead();
 }
 console.log(`append_scrape_like_samples_per_s ${Math.round((scrapeAppends * seriesCount) / ((performance.now() - t1) / 1000))}`);
 writer.close(); // checkpoints the WALs
