@@ -165,6 +165,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     metadata,
     queries,
     maxBodyBytes: config.server.max_body_bytes,
+    maxSamplesPerRequest: config.metrics.max_samples_per_request,
     maxEntriesLimit: config.query.max_entries_limit,
     now: () => clock.now(),
     isReady: () => ready,

@@ -48,6 +48,7 @@ export interface AppDeps {
   metadata?: MetadataRecorder;
   queries: QueryRunner;
   maxBodyBytes: number;
+  maxSamplesPerRequest: number;
   maxEntriesLimit: number;
   now: () => number;
   isReady: () => boolean;

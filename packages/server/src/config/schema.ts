@@ -87,6 +87,8 @@ const metrics = z
     retention: duration.prefault('30d'),
     max_series_per_tenant: z.number().int().positive().default(150_000),
     max_labels_per_series: z.number().int().positive().default(30),
+    /** Samples in one remote-write or OTLP request; a larger one is refused whole (400). */
+    max_samples_per_request: z.number().int().positive().default(200_000),
   })
   .strict();
 

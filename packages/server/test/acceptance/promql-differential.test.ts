@@ -87,9 +87,9 @@ function generate(): GeneratedSeries[] {
 }
 
 /** Remote-write bodies of 20 steps each, every series' samples in time order. */
-function bodies(series: GeneratedSeries[]): Uint8Array[] {
+function bodies(series: GeneratedSeries[]): Uint8Array<ArrayBuffer>[] {
   const type = remoteWriteType();
-  const out: Uint8Array[] = [];
+  const out: Uint8Array<ArrayBuffer>[] = [];
   for (let from = 0; from < STEPS; from += 20) {
     const timeseries = series.map((s) => ({
       labels: Object.entries(s.labels)

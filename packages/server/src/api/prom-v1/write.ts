@@ -19,6 +19,7 @@ import { tenantOf } from '../tenant.ts';
 export interface MetricsWriteDeps {
   appender: SampleAppender;
   maxBodyBytes: number;
+  maxSamplesPerRequest: number;
   metrics: Metrics;
   /** Decodes remote write off the main thread; without it, bodies are decoded in line. */
   remoteWriteDecoder?: RemoteWriteDecoder;
@@ -37,6 +38,13 @@ function appendAll(append: () => void): string[] {
   }
 }
 
+/** Refuses a request over max_samples_per_request before anything of it is stored. */
+function checkSampleCount(samples: number, limit: number): void {
+  if (samples > limit) {
+    throw new VigilError('VIGIL_ERR_LIMIT_EXCEEDED', `the request has ${samples} samples, more than the limit max_samples_per_request=${limit}`);
+  }
+}
+
 function summarise(problems: string[], max = 20): string {
   const lines = problems.slice(0, max);
   if (problems.length > max) lines.push(`… and ${problems.length - max} more`);
@@ -51,6 +59,7 @@ export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDep
     const decoded = deps.remoteWriteDecoder
       ? await deps.remoteWriteDecoder.decode(body, headers, limits)
       : decodeRemoteWriteBody(body, headers, limits);
+    checkSampleCount(decoded.samples, deps.maxSamplesPerRequest);
     const tenant = tenantOf(request);
     for (const { family, ...m } of decoded.metadata) deps.metadata?.record(tenant, family, m);
     const problems = [...decoded.rejected.map((r) => r.reason), ...appendAll(() => deps.appender.appendBatch(tenant, decoded.batch))];
@@ -75,6 +84,7 @@ export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDep
         maxBytes: deps.maxBodyBytes,
       });
       const decoded = encoding === 'json' ? decodeOtlpMetricsJson(body) : decodeOtlpMetricsProtobuf(body);
+      checkSampleCount(decoded.samples, deps.maxSamplesPerRequest);
       const tenant = tenantOf(request);
       for (const [family, m] of decoded.metadata) deps.metadata?.record(tenant, family, m);
       const problems = appendAll(() => deps.appender.append(tenant, decoded.series));
