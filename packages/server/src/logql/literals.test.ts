@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseBytes, parseGoDuration, parseGoFloat, parseQueryDuration, unquoteGoString } from './literals.ts';
+import { goQuote, parseBytes, parseGoDuration, parseGoFloat, parseQueryDuration, unquoteGoString } from './literals.ts';
 
 describe('unquoteGoString', () => {
   it('handles Go escapes, raw strings and byte escapes as UTF-8', () => {
@@ -10,6 +10,13 @@ describe('unquoteGoString', () => {
   });
   it('refuses escapes Go refuses', () => {
     for (const bad of ['"\\d"', '"\\\'"', '"\\x1"', '"\\400"', '"\\uD800"']) assert.ok('error' in unquoteGoString(bad), bad);
+  });
+  it('keeps bytes that are not UTF-8 when asked, for goQuote to name', () => {
+    assert.deepEqual(unquoteGoString('"a\\xc5z"'), { value: 'a\ufffdz' });
+    const kept = unquoteGoString('"a\\xc5z\\xe2\\x82\\xac\\xe2\\x82"', true);
+    assert.deepEqual(kept, { value: 'a\udcc5z€\udce2\udc82' });
+    assert.equal(goQuote('value' in kept ? kept.value : ''), '"a\\xc5z€\\xe2\\x82"');
+    assert.equal(goQuote('a\\udcc5 "q"'), '"a\\\\udcc5 \\"q\\""');
   });
 });
 

@@ -8,9 +8,11 @@
  * Go's strconv.Unquote for "…" and `…` literals. Escapes like \xFF and
  * \377 produce raw bytes in Go, so the result is assembled as bytes and
  * decoded as UTF-8 at the end. Returns an error message instead of throwing
- * so the parser can attach the position.
+ * so the parser can attach the position. Bytes that are not UTF-8 become
+ * U+FFFD, or with `keepInvalid` the lone surrogate U+DC00 + byte, so that a
+ * caller can refuse them and name them (see goQuote).
  */
-export function unquoteGoString(raw: string): { value: string } | { error: string } {
+export function unquoteGoString(raw: string, keepInvalid = false): { value: string } | { error: string } {
   if (raw.length >= 2 && raw.startsWith('`') && raw.endsWith('`')) {
     return { value: raw.slice(1, -1).replaceAll('\r', '') };
   }
@@ -55,7 +57,45 @@ export function unquoteGoString(raw: string): { value: string } | { error: strin
       return { error: `invalid escape \\${c} (write \\\\${c} for a literal backslash, or use a \`raw string\`)` };
     }
   }
-  return { value: Buffer.from(bytes).toString('utf8') };
+  return { value: keepInvalid ? decodeKeepingInvalid(Uint8Array.from(bytes)) : Buffer.from(bytes).toString('utf8') };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 text, with each byte of an invalid sequence as U+DC00 + byte (as Python's surrogateescape). */
+function decodeKeepingInvalid(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    let out = '';
+    let i = 0;
+    while (i < bytes.length) {
+      const len = validSequenceLength(bytes, i);
+      out += len > 0 ? strictUtf8.decode(bytes.subarray(i, i + len)) : String.fromCharCode(0xdc00 + bytes[i]);
+      i += Math.max(len, 1);
+    }
+    return out;
+  }
+}
+
+/** Length of the valid UTF-8 sequence at i, or 0. */
+function validSequenceLength(b: Uint8Array, i: number): number {
+  const lead = b[i];
+  const len = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (len === 0 || i + len > b.length) return 0;
+  for (let k = 1; k < len; k++) if ((b[i + k] & 0xc0) !== 0x80) return 0;
+  try {
+    // Overlong forms, surrogates and code points past U+10FFFF are refused by the strict decoder.
+    strictUtf8.decode(b.subarray(i, i + len));
+    return len;
+  } catch {
+    return 0;
+  }
+}
+
+/** Go's %q for the messages that name a value: invalid bytes kept by unquoteGoString show as \xNN. */
+export function goQuote(text: string): string {
+  return JSON.stringify(text).replace(/(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])/g, '$1\\x$2');
 }
 
 const NS_PER: Record<string, bigint> = {

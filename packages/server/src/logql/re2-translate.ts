@@ -3,6 +3,7 @@
  * checking on the way what RE2 refuses and what could backtrack
  * exponentially in V8. Used by regex.ts, which adds anchoring and caching.
  */
+import { caseVariants, FOLD_RANGE_BUDGET, rangeVariants } from './re2-case-fold.ts';
 
 /** RE2 refuses repeat counts above 1000. */
 const MAX_REPEAT = 1000;
@@ -18,6 +19,8 @@ const POSIX: Record<string, string> = {
 
 export class RegexSyntaxError extends Error {}
 
+interface Flags { i: boolean; m: boolean; s: boolean }
+
 interface Piece {
   src: string;
   /** Holds a repeat without an upper bound (or with a large one). */
@@ -30,11 +33,18 @@ interface Piece {
 
 class Translator {
   private i = 0;
-  readonly flags = { i: false, m: false, s: false };
+  /** Flags of the whole pattern, given to the JavaScript RegExp. */
+  readonly flags: Flags = { i: false, m: false, s: false };
+  /** Flags where the translation is, changed by `(?i)` or `(?i:` until the enclosing group ends. */
+  private scope: Flags = { ...this.flags };
+  private readonly foldBudget = { left: FOLD_RANGE_BUDGET };
   constructor(private readonly re: string) {}
 
   translate(): string {
     this.leadingFlags();
+    this.scope = { ...this.flags };
+    // A leading (?i) turned off later cannot be the RegExp's i flag: letters are folded instead.
+    if (this.flags.i && /\(\?[a-zA-Z]*-[a-zA-Z]*i/.test(this.re)) this.flags.i = false;
     const body = this.alternation();
     if (this.i < this.re.length) throw new RegexSyntaxError('unexpected ) without a matching (');
     return body.src;
@@ -44,10 +54,10 @@ class Translator {
     throw new RegexSyntaxError(msg);
   }
 
-  /** (?i), (?s), (?m) and combinations, only at the very start: JS has no inline flags yet. */
+  /** (?i), (?s), (?m) and combinations at the very start become the RegExp's flags. */
   private leadingFlags(): void {
     for (;;) {
-      const m = /^\(\?([a-zA-Z-]+)\)/.exec(this.re.slice(this.i));
+      const m = /^\(\?([a-zA-Z]+)\)/.exec(this.re.slice(this.i));
       if (!m) return;
       for (const f of m[1]) {
         if (f !== 'i' && f !== 'm' && f !== 's') this.fail(`the flag "${f}" in (?${m[1]}) is not supported`);
@@ -139,11 +149,11 @@ class Translator {
         return this.escape();
       case '.':
         this.i++;
-        return plain(this.flags.s ? '.' : '[^\\n]');
+        return plain(!this.scope.s ? '[^\\n]' : this.flags.s ? '.' : '[\\s\\S]');
       case '^':
       case '$':
         this.i++;
-        return plain(c, false);
+        return plain(this.anchor(c), false);
       case '*':
       case '+':
       case '?':
@@ -154,26 +164,74 @@ class Translator {
         return plain('\\{');
       default: {
         const cp = this.re.codePointAt(this.i)!;
-        const ch = String.fromCodePoint(cp);
-        this.i += ch.length;
-        return plain(JS_SYNTAX.has(ch) ? '\\' + ch : ch);
+        this.i += cp > 0xffff ? 2 : 1;
+        return plain(this.literal(cp));
       }
     }
   }
 
+  /** ^ and $ where the scope's (?m) differs from the RegExp's m flag. */
+  private anchor(c: '^' | '$'): string {
+    if (this.scope.m === this.flags.m) return c;
+    if (c === '^') return this.scope.m ? '(?<![^\\n])' : '(?<![\\s\\S])';
+    return this.scope.m ? '(?![^\\n])' : '(?![\\s\\S])';
+  }
+
+  /** True where case is ignored by a scoped (?i) that the RegExp's i flag does not cover. */
+  private get folding(): boolean {
+    return this.scope.i && !this.flags.i;
+  }
+
+  /**
+   * One literal code point, as the class of its case variants where case is
+   * ignored; one written as an escape (\x41, \101, \.) stays escaped.
+   */
+  private literal(cp: number, escaped = false): string {
+    const variants = this.folding ? caseVariants(cp) : [cp];
+    if (variants.length > 1) return `[${variants.map(codePointEscape).join('')}]`;
+    const ch = String.fromCodePoint(cp);
+    return escaped ? codePointEscape(cp) : JS_SYNTAX.has(ch) ? '\\' + ch : ch;
+  }
+
+  /** `(?flags)` or `(?flags:`: the flags after it, from the current scope. */
+  private scopedFlags(spec: string): Flags {
+    const next = { ...this.scope };
+    const parts = spec.split('-');
+    if (parts.length > 2 || parts[1] === '') this.fail(`invalid flags (?${spec})`);
+    const [on, off = ''] = parts;
+    for (const [letters, value] of [[on, true], [off, false]] as const) {
+      for (const f of letters) {
+        if (f !== 'i' && f !== 'm' && f !== 's') this.fail(`the flag "${f}" in (?${spec}) is not supported`);
+        next[f] = value;
+      }
+    }
+    return next;
+  }
+
   private group(): Piece {
     const rest = this.re.slice(this.i);
+    const outer = this.scope;
     let open = '(';
-    if (rest.startsWith('(?:')) open = '(?:';
-    else if (/^\(\?P?<[A-Za-z_][A-Za-z0-9_]*>/.test(rest)) open = '(?<' + /<([^>]*)>/.exec(rest)![1] + '>';
-    else if (/^\(\?(=|!|<=|<!)/.test(rest)) this.fail('lookahead and lookbehind are not supported (RE2 has none)');
+    let consumed = 1;
+    const flagged = /^\(\?([a-zA-Z-]*)([:)])/.exec(rest);
+    if (flagged && flagged[0] !== '(?)') {
+      this.scope = this.scopedFlags(flagged[1]);
+      this.i += flagged[0].length;
+      // `(?i)` changes the flags until the enclosing group ends; it matches nothing itself.
+      if (flagged[2] === ')') return { src: '', unbounded: false, group: false, repeatable: false };
+      open = '(?:';
+      consumed = 0;
+    } else if (/^\(\?P?<[A-Za-z_][A-Za-z0-9_]*>/.test(rest)) {
+      open = '(?<' + /<([^>]*)>/.exec(rest)![1] + '>';
+      consumed = rest.startsWith('(?P<') ? open.length + 1 : open.length;
+    } else if (/^\(\?(=|!|<=|<!)/.test(rest)) this.fail('lookahead and lookbehind are not supported (RE2 has none)');
     else if (rest.startsWith('(?P=')) this.fail('backreferences are not supported (RE2 has none)');
-    else if (rest.startsWith('(?')) this.fail('inline flags are only supported at the start of the pattern, as in "(?i)error"');
-    const consumed = rest.startsWith('(?P<') ? open.length + 1 : open.length;
+    else if (rest.startsWith('(?')) this.fail(`invalid or unsupported group syntax "${rest.slice(0, 4)}"`);
     this.i += consumed;
     const inner = this.alternation();
     if (this.re[this.i] !== ')') this.fail('missing closing )');
     this.i++;
+    this.scope = outer;
     return { src: open + inner.src + ')', unbounded: inner.unbounded, group: true, repeatable: true };
   }
 
@@ -186,7 +244,7 @@ class Translator {
       const end = this.re.indexOf('\\E', this.i + 2);
       const text = this.re.slice(this.i + 2, end < 0 ? undefined : end);
       this.i = end < 0 ? this.re.length : end + 2;
-      return plain([...text].map((ch) => (JS_SYNTAX.has(ch) ? '\\' + ch : ch)).join('') || '(?:)');
+      return plain([...text].map((ch) => this.literal(ch.codePointAt(0)!)).join('') || '(?:)');
     }
     this.i += 2;
     switch (c) {
@@ -207,7 +265,7 @@ class Translator {
       case 'C':
         return this.fail('\\C (any byte) is not supported');
       default:
-        return plain(codePointEscape(this.charEscape(c)));
+        return plain(this.literal(this.charEscape(c), true));
     }
   }
 
@@ -286,8 +344,11 @@ class Translator {
         const hi = this.classItem();
         if (typeof hi !== 'number' || hi < item) this.fail('invalid character class range');
         out += `${codePointEscape(item)}-${codePointEscape(hi)}`;
+        if (this.folding) out += rangeVariants(item, hi, this.foldBudget).map(codePointEscape).join('');
+      } else if (typeof item === 'number') {
+        out += (this.folding ? caseVariants(item) : [item]).map(codePointEscape).join('');
       } else {
-        out += typeof item === 'number' ? codePointEscape(item) : item;
+        out += item;
       }
     }
     this.i++;
@@ -302,7 +363,8 @@ class Translator {
       if (!(posix[2] in POSIX)) this.fail(`unknown POSIX class [:${posix[2]}:]`);
       if (posix[1]) this.fail(`negated POSIX class [:^${posix[2]}:] is not supported`);
       this.i += posix[0].length;
-      return POSIX[posix[2]];
+      const oneCase = posix[2] === 'lower' || posix[2] === 'upper';
+      return this.folding && oneCase ? POSIX.alpha : POSIX[posix[2]];
     }
     if (rest[0] === '\\') {
       const c = rest[1];

@@ -93,7 +93,57 @@ describe('compileRegex: refusals', () => {
     refused('(?U)a', /flag "U"/);
   });
 
-  it('refuses inline flags after the start, which JavaScript cannot express', () => {
-    refused('a(?i:x)', /inline flags are only supported at the start/);
+  it('refuses malformed flag groups', () => {
+    refused('(?)a', /invalid or unsupported group syntax/);
+    refused('(?i-)a', /invalid flags/);
+    refused('a(?x:b)', /flag "x"/);
+    refused('a(?i)*', /missing or invalid argument to repetition operator \*/);
+  });
+
+  it('keeps the backtracking guard inside flag groups', () => {
+    refused('(?i:(a+))+', /repeated group contains an unbounded repeat/);
+    refused('((?i)a+)+', /repeated group contains an unbounded repeat/);
+  });
+});
+
+describe('compileRegex: flags in the middle of a pattern', () => {
+  const cases: [pattern: string, matches: string[], misses: string[]][] = [
+    ['(?i:PRO).*', ['production', 'PROD', 'Prod'], ['xpro']],
+    ['.*(?i:tion)', ['producTION'], ['tio']],
+    ['((?i)PRO).*', ['production', 'pRo'], ['pr']],
+    // (?i) lasts until its group ends, across alternatives, and no further.
+    ['a((?i)b|c)d', ['aBd', 'aCd'], ['aBD', 'ABd']],
+    ['a(?i)b|c', ['aB', 'C'], ['AB']],
+    ['(?i:(?-i:a)b)', ['aB'], ['AB']],
+    // A leading (?i) that is turned off later is folded letter by letter, not the RegExp's i flag.
+    ['(?i)a(?-i:b)c', ['AbC', 'abc'], ['ABc']],
+    ['(?i)a(?-i)b', ['Ab'], ['AB']],
+    // Classes gain the other case; negated ones lose it.
+    ['(?i:[a-c]+)x', ['aBCx'], ['aBCX', 'dx']],
+    ['(?i:[^a])', ['b', 'B'], ['a', 'A']],
+    ['(?i:[[:upper:]])', ['a', 'A'], ['1']],
+    ['(?i:[k])', ['K', '\u212a'], []],
+    ['(?i:\\x41\\Qb.\\E)', ['aB.'], ['aBx']],
+    ['(?i:é)', ['É'], ['e']],
+    ['(?i:\\d\\.)x', ['1.x'], ['1.X']],
+    // (?s) and (?m) in a group change only that group's . ^ $.
+    ['a(?s:.)b', ['a\nb'], []],
+    ['a.b', [], ['a\nb']],
+    ['x\n(?m:^y$)\nz', ['x\ny\nz'], []],
+    ['(?m)x$(?-m:\\n$)', ['x\n'], []],
+  ];
+  for (const [pattern, matches, misses] of cases) {
+    it(pattern, () => {
+      const re = compileRegex(pattern, true);
+      for (const m of matches) assert.ok(re.test(m), `${pattern} should match ${JSON.stringify(m)}`);
+      for (const m of misses) assert.ok(!re.test(m), `${pattern} should not match ${JSON.stringify(m)}`);
+    });
+  }
+
+  it('gives a wide range under (?i) the variants of its ASCII letters even past the budget', () => {
+    const started = performance.now();
+    const re = compileRegex('(?i:[Z-\\x{10ffff}])', true);
+    assert.ok(performance.now() - started < 500);
+    assert.ok(re.test('A') && re.test('z'));
   });
 });

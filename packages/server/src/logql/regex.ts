@@ -2,8 +2,9 @@
  * Regular expressions from queries, with Go RE2 meaning in a JavaScript
  * engine. Users write RE2 (Loki and Prometheus use Go's regexp), and V8's
  * engine backtracks, so a pattern is read once here: RE2-only syntax is
- * translated (leading (?i), (?P<name>…), \z, [[:alpha:]], \pL, \Q…\E), RE2's
- * meaning is kept where JavaScript differs (`.` excludes only \n, \s is ASCII),
+ * translated (flags such as (?i), also mid-pattern as in a(?i:b) or a(?i)b,
+ * (?P<name>…), \z, [[:alpha:]], \pL, \Q…\E), RE2's meaning is kept where
+ * JavaScript differs (`.` excludes only \n, \s is ASCII),
  * and what RE2 refuses (backreferences, lookaround) or what can backtrack
  * exponentially (a repeated group that itself holds an unbounded repeat,
  * like (a+)+) is rejected before it reaches a worker thread that cannot be

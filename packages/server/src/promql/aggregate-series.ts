@@ -58,6 +58,7 @@ export function aggregateSeries(
   const seenAt = new Int32Array(grouping.labels.length);
   const order: number[] = [];
   const scratch = new Float64Array(sv.labels.length);
+  const named = grouping.labels.map((l) => Object.hasOwn(l, '__name__'));
   const out: Vector[] = [];
   for (let i = 0; i < n; i++) {
     if (e.param) checkParam(params[i]);
@@ -73,11 +74,22 @@ export function aggregateSeries(
     const vec: Vector = [];
     for (const g of order) {
       if (SELECTIONS.has(e.op)) select(e.op, sv, i, grouping.members[g], params[i] as number, vec);
-      else vec.push({ labels: grouping.labels[g], v: fold(e.op, sv, i, grouping.members[g], scratch, params[i] as number) });
+      else if (!named[g]) vec.push({ labels: grouping.labels[g], v: fold(e.op, sv, i, grouping.members[g], scratch, params[i] as number) });
+      else vec.push(foldByName(e.op, sv, i, grouping.members[g], grouping.labels[g], scratch, params[i] as number));
     }
     out.push(vec);
   }
   return out;
+}
+
+/**
+ * A group whose labels hold `__name__` (`by (__name__)`): it loses the name,
+ * as aggregateStep's do, when one of its present series is to lose it.
+ */
+function foldByName(op: AggregateOp, sv: SeriesVector, i: number, members: Int32Array, labels: Labels, buf: Float64Array, param: number): VSample {
+  const v = fold(op, sv, i, members, buf, param);
+  const drop = members.some((s) => sv.present[s * sv.steps + i] === 1 && sv.drop[s]);
+  return drop ? { labels, v, drop } : { labels, v };
 }
 
 /** One group's value at step i. */

@@ -69,6 +69,9 @@ export interface VectorMatching {
   labels: string[];
   /** group_left/group_right extra labels. */
   include: string[];
+  /** `fill(v)`, `fill_left(v)`, `fill_right(v)`: the value an operand missing on that side takes. */
+  fillLeft?: number;
+  fillRight?: number;
 }
 
 export interface Binary {

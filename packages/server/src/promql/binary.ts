@@ -6,6 +6,8 @@
 import type { Binary, BinaryOp, VectorMatching } from './ast.ts';
 import { COMPARISON_OPS } from './ast.ts';
 import { compareLabels, formatLabels, keyOn, keyWithout, labelsKey, type Labels } from './labels.ts';
+import { histogramBinary, type BinaryNotes } from './histogram-binary.ts';
+import type { FloatHistogram } from './histogram.ts';
 import { goPow } from './math.ts';
 import type { VSample, Vector } from './values.ts';
 import { execError } from './values.ts';
@@ -35,10 +37,17 @@ export function scalarBinary(op: BinaryOp, l: number, r: number, bool: boolean):
   return COMPARISON_OPS.has(op) && bool ? (keep ? 1 : 0) : v;
 }
 
-export function vectorScalar(e: Binary, vec: Vector, scalar: number, vectorOnLeft: boolean): Vector {
+const NO_NOTES: BinaryNotes = { info: () => {}, warn: () => {} };
+
+export function vectorScalar(e: Binary, vec: Vector, scalar: number, vectorOnLeft: boolean, notes = NO_NOTES): Vector {
   const cmp = COMPARISON_OPS.has(e.op);
   const out: Vector = [];
   for (const s of vec) {
+    if (s.h) {
+      const r = histogramBinary(e.op, vectorOnLeft ? s : { v: scalar }, vectorOnLeft ? { v: scalar } : s, e.bool, notes);
+      if (r?.keep) out.push({ labels: s.labels, v: r.v, h: r.h, drop: !cmp || e.bool ? true : s.drop });
+      continue;
+    }
     const [l, r] = vectorOnLeft ? [s.v, scalar] : [scalar, s.v];
     let [v, keep] = applyOp(e.op, l, r);
     if (cmp && !vectorOnLeft) v = s.v;
@@ -109,26 +118,33 @@ function goLabelsString(labels: Labels): string {
   return `{${Object.keys(labels).sort().map((k) => `${k}=${JSON.stringify(labels[k])}`).join(', ')}}`;
 }
 
-function matchedLabelsText(labels: Labels, m: VectorMatching): string {
+/**
+ * The labels a series is matched on (`on` labels, or all but the `ignoring`
+ * ones and the name): what errors name, and all that a filled-in operand has,
+ * so labels only the missing side had (group_left's extra ones) are not filled.
+ */
+function matchGroupLabels(labels: Labels, m: VectorMatching): Labels {
   const out: Labels = {};
   for (const n of Object.keys(labels)) {
     if (m.on ? m.labels.includes(n) : n !== '__name__' && !m.labels.includes(n)) out[n] = labels[n];
   }
-  return formatLabels(out);
+  return out;
 }
 
-export function vectorVector(e: Binary, lhsIn: Vector, rhsIn: Vector, sig: SigFn): Vector {
+export function vectorVector(e: Binary, lhsIn: Vector, rhsIn: Vector, sig: SigFn, notes = NO_NOTES): Vector {
   const m = e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [] };
-  if (lhsIn.length === 0 || rhsIn.length === 0) return [];
   const swap = m.card === 'one-to-many';
   const [lhs, rhs] = swap ? [rhsIn, lhsIn] : [lhsIn, rhsIn];
+  // With group_right the sides are swapped first; fill_left and fill_right then apply to the swapped sides, as upstream.
+  const { fillLeft, fillRight } = m;
+  if ((lhs.length === 0 && fillLeft === undefined) || (rhs.length === 0 && fillRight === undefined)) return [];
   const right = new Map<string, VSample>();
   for (const rs of rhs) {
     const k = sig(rs.labels);
     const dup = right.get(k);
     if (dup) {
       execError(
-        `found duplicate series for the match group ${matchedLabelsText(rs.labels, m)} on the ${swap ? 'left' : 'right'} hand-side of the operation: ` +
+        `found duplicate series for the match group ${formatLabels(matchGroupLabels(rs.labels, m))} on the ${swap ? 'left' : 'right'} hand-side of the operation: ` +
           `[${[rs.labels, dup.labels].sort(compareLabels).map(goLabelsString).join(', ')}];many-to-many matching not allowed: matching labels must be unique on one side`,
       );
     }
@@ -137,26 +153,47 @@ export function vectorVector(e: Binary, lhsIn: Vector, rhsIn: Vector, sig: SigFn
   const cmp = COMPARISON_OPS.has(e.op);
   const matched = new Map<string, Set<string> | null>();
   const out: Vector = [];
-  for (const ls of lhs) {
-    const k = sig(ls.labels);
-    const rs = right.get(k);
-    if (!rs) continue;
-    const [fl, fr] = swap ? [rs.v, ls.v] : [ls.v, rs.v];
-    let [v, keep] = applyOp(e.op, fl, fr);
-    if (e.bool) v = keep ? 1 : 0;
-    else if (!keep) continue;
-    const labels = resultLabels(ls.labels, rs.labels, m);
+  const combine = (ls: VSample, rs: VSample, k: string): void => {
     const seen = matched.get(k);
+    // Checked before a comparison filters the sample, so the error does not depend on the values.
     if (m.card === 'one-to-one') {
       if (seen !== undefined) execError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
       matched.set(k, null);
+    }
+    let v: number;
+    let keep: boolean;
+    let h: FloatHistogram | undefined;
+    if (ls.h || rs.h) {
+      const r = histogramBinary(e.op, swap ? rs : ls, swap ? ls : rs, e.bool, notes);
+      if (!r?.keep) return;
+      ({ v, h } = r);
     } else {
+      const [fl, fr] = swap ? [rs.v, ls.v] : [ls.v, rs.v];
+      [v, keep] = applyOp(e.op, fl, fr);
+      if (e.bool) v = keep ? 1 : 0;
+      else if (!keep) return;
+    }
+    const labels = resultLabels(ls.labels, rs.labels, m);
+    if (m.card !== 'one-to-one') {
       const rk = labelsKey(labels);
       if (!seen) matched.set(k, new Set([rk]));
       else if (seen.has(rk)) execError('multiple matches for labels: grouping labels must ensure unique matches');
       else seen.add(rk);
     }
-    out.push({ labels, v, drop: !cmp || e.bool ? true : swap ? rs.drop : ls.drop });
+    const sample: VSample = { labels, v, drop: !cmp || e.bool ? true : swap ? rs.drop : ls.drop };
+    if (h) sample.h = h;
+    out.push(sample);
+  };
+  const leftSigs = new Set<string>();
+  for (const ls of lhs) {
+    const k = sig(ls.labels);
+    if (fillLeft !== undefined) leftSigs.add(k);
+    const rs = right.get(k) ?? (fillRight === undefined ? undefined : { labels: matchGroupLabels(ls.labels, m), v: fillRight });
+    if (rs) combine(ls, rs, k);
+  }
+  if (fillLeft !== undefined) {
+    for (const [k, rs] of right) if (!leftSigs.has(k)) combine({ labels: matchGroupLabels(rs.labels, m), v: fillLeft }, rs, k);
   }
   return out;
 }
+

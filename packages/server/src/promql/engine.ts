@@ -5,6 +5,7 @@
  */
 import type { SeriesQuerier } from '../tsdb/model.ts';
 import type { Expr } from './ast.ts';
+import type { FloatHistogram } from './histogram.ts';
 import { evaluate } from './evaluate.ts';
 import { compareLabels, formatLabels, labelsKey, withoutName, type Labels } from './labels.ts';
 import { parsePromql } from './parse.ts';
@@ -29,8 +30,9 @@ export interface EvalOptions {
   maxDenseCells?: number;
 }
 
-export interface InstantSample { metric: Labels; t: number; v: number }
-export interface MatrixSeries { metric: Labels; points: { t: number; v: number }[] }
+/** A result sample; `h` is set for a native histogram (`v` is then meaningless). */
+export interface InstantSample { metric: Labels; t: number; v: number; h?: FloatHistogram }
+export interface MatrixSeries { metric: Labels; points: { t: number; v: number; h?: FloatHistogram }[] }
 
 export type QueryResult =
   | { resultType: 'vector'; result: InstantSample[] }
@@ -41,9 +43,9 @@ export type QueryResult =
 /** Warnings and infos raised while evaluating, as `PromQL warning: <text> (L:C)` strings. */
 export interface QueryAnnotations { warnings: string[]; infos: string[] }
 
-function context(querier: SeriesQuerier, times: number[], start: number, end: number, o: EvalOptions): EvalContext {
+function context(querier: SeriesQuerier, times: number[], start: number, end: number, stepMs: number, o: EvalOptions): EvalContext {
   return {
-    querier, times, queryStart: start, queryEnd: end,
+    querier, times, queryStart: start, queryEnd: end, queryStepMs: stepMs,
     lookbackMs: o.lookbackDeltaMs ?? 300_000,
     subqueryStepMs: o.subqueryStepMs ?? 60_000,
     budget: new SampleBudget(o.maxSamples ?? 50_000_000, o.deadline ?? Infinity),
@@ -60,22 +62,22 @@ function finishVector(vec: Vector): Vector {
     const key = labelsKey(labels);
     if (seen.has(key)) execError(`vector cannot contain metrics with the same labelset`);
     seen.add(key);
-    return { labels, v: s.v };
+    return s.h ? { labels, v: s.v, h: s.h } : { labels, v: s.v };
   });
 }
 
 export function evalInstant(
   query: string | Expr, querier: SeriesQuerier, timeMs: number, options: EvalOptions = {},
 ): QueryResult & QueryAnnotations {
-  const expr = typeof query === 'string' ? parsePromql(query) : query;
-  const ctx = context(querier, [timeMs], timeMs, timeMs, options);
+  const expr = typeof query === 'string' ? parsePromql(query, { stepMs: 0, rangeMs: 0 }) : query;
+  const ctx = context(querier, [timeMs], timeMs, timeMs, 0, options);
   const value = evaluate(expr, ctx);
   const annos = ctx.annotations!.format(typeof query === 'string' ? query : undefined);
   switch (value.type) {
     case 'scalar': return { resultType: 'scalar', result: { t: timeMs, v: value.v[0] }, ...annos };
     case 'string': return { resultType: 'string', result: { t: timeMs, v: value.s }, ...annos };
     case 'vector':
-      return { resultType: 'vector', result: finishVector(value.steps[0]).map((s) => ({ metric: s.labels, t: timeMs, v: s.v })), ...annos };
+      return { resultType: 'vector', result: finishVector(value.steps[0]).map((s) => withHistogram({ metric: s.labels, t: timeMs, v: s.v }, s.h)), ...annos };
     case 'matrix':
       return { resultType: 'matrix', result: finishMatrix(value.series), ...annos };
   }
@@ -87,7 +89,7 @@ function finishMatrix(series: RangeSeries[]): MatrixSeries[] {
     const metric = s.drop ? withoutName(s.labels) : s.labels;
     const key = labelsKey(metric);
     if (byKey.has(key)) execError(`vector cannot contain metrics with the same labelset: ${formatLabels(metric)}`);
-    byKey.set(key, { metric, points: Array.from(s.t, (t, i) => ({ t, v: s.v[i] })) });
+    byKey.set(key, { metric, points: Array.from(s.t, (t, i) => withHistogram({ t, v: s.v[i] }, s.h?.[i])) });
   }
   return [...byKey.values()].sort((a, b) => compareLabels(a.metric, b.metric));
 }
@@ -95,12 +97,12 @@ function finishMatrix(series: RangeSeries[]): MatrixSeries[] {
 export function evalRange(
   query: string | Expr, querier: SeriesQuerier, startMs: number, endMs: number, stepMs: number, options: EvalOptions = {},
 ): { resultType: 'matrix'; result: MatrixSeries[] } & QueryAnnotations {
-  const expr = typeof query === 'string' ? parsePromql(query) : query;
+  const expr = typeof query === 'string' ? parsePromql(query, { stepMs, rangeMs: endMs - startMs }) : query;
   if (!(stepMs > 0)) execError(`zero or negative query resolution step widths are not accepted. Try a positive integer`);
   if (endMs < startMs) execError('end timestamp must not be before start time');
   const times: number[] = [];
   for (let t = startMs; t <= endMs; t += stepMs) times.push(t);
-  const ctx = { ...context(querier, times, startMs, endMs, options), rangeQuery: true };
+  const ctx = { ...context(querier, times, startMs, endMs, stepMs, options), rangeQuery: true };
   const value = evaluate(expr, ctx);
   const annos = ctx.annotations!.format(typeof query === 'string' ? query : undefined);
   if (value.type === 'vector') {
@@ -109,6 +111,12 @@ export function evalRange(
   }
   if (value.type === 'scalar') return { resultType: 'matrix', result: finishMatrix(toSeries(value, times)), ...annos };
   return execError(`invalid expression type "${value.type}" for range query, must be Scalar or instant Vector`);
+}
+
+/** The point or sample with its histogram, if it has one (float points stay without the key). */
+function withHistogram<P extends { v: number; h?: FloatHistogram }>(p: P, h: FloatHistogram | undefined): P {
+  if (h) p.h = h;
+  return p;
 }
 
 interface OutSeries { id: number; metric: Labels }
@@ -162,7 +170,7 @@ function finishRange(steps: Vector[], times: number[]): MatrixSeries[] {
         m = byId[o.id] = { metric: o.metric, points: [] };
         out.push(m);
       }
-      m.points.push({ t, v: s.v });
+      m.points.push(withHistogram({ t, v: s.v }, s.h));
     }
   }
   return out.sort((a, b) => compareLabels(a.metric, b.metric));

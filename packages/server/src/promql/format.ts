@@ -1,17 +1,42 @@
 /** Query results in the Prometheus HTTP API's `data` shape (seconds, values as strings). */
 import { matrixColumns, type MatrixSeries, type QueryResult } from './engine.ts';
 import { formatValue } from './literals.ts';
+import type { FloatHistogram } from './histogram.ts';
+import { allBuckets } from './histogram-stats.ts';
+
+/** A native histogram as the API writes it: buckets as [boundary rule, lower, upper, count]. */
+export interface ApiHistogram { count: string; sum: string; buckets?: [number, string, string, string][] }
+
+type ApiVectorSample = { metric: Record<string, string> } & ({ value: [number, string] } | { histogram: [number, ApiHistogram] });
+type ApiMatrixSeries = { metric: Record<string, string>; values?: [number, string][]; histograms?: [number, ApiHistogram][] };
 
 export type PromApiData =
-  | { resultType: 'vector'; result: { metric: Record<string, string>; value: [number, string] }[] }
+  | { resultType: 'vector'; result: ApiVectorSample[] }
   | { resultType: 'scalar' | 'string'; result: [number, string] }
-  | { resultType: 'matrix'; result: { metric: Record<string, string>; values: [number, string][] }[] };
+  | { resultType: 'matrix'; result: ApiMatrixSeries[] };
+
+/**
+ * Boundary rules as Prometheus numbers them: 0 open left (positive and
+ * custom buckets), 1 open right (negative), 3 closed both (zero bucket).
+ */
+function apiHistogram(h: FloatHistogram): ApiHistogram {
+  const buckets = allBuckets(h).filter((b) => b.count !== 0).map((b): [number, string, string, string] => {
+    const rule = b.lower < 0 && b.upper > 0 ? 3 : b.upper <= 0 ? 1 : 0;
+    return [rule, formatValue(b.lower), formatValue(b.upper), formatValue(b.count)];
+  });
+  const out: ApiHistogram = { count: formatValue(h.count), sum: formatValue(h.sum) };
+  if (buckets.length > 0) out.buckets = buckets;
+  return out;
+}
 
 export function formatPromApi(r: QueryResult): PromApiData {
   const sec = (t: number): number => t / 1000;
   switch (r.resultType) {
     case 'vector':
-      return { resultType: 'vector', result: r.result.map((s) => ({ metric: s.metric, value: [sec(s.t), formatValue(s.v)] })) };
+      return {
+        resultType: 'vector',
+        result: r.result.map((s) => (s.h ? { metric: s.metric, histogram: [sec(s.t), apiHistogram(s.h)] } : { metric: s.metric, value: [sec(s.t), formatValue(s.v)] })),
+      };
     case 'scalar':
       return { resultType: 'scalar', result: [sec(r.result.t), formatValue(r.result.v)] };
     case 'string':
@@ -19,9 +44,23 @@ export function formatPromApi(r: QueryResult): PromApiData {
     case 'matrix':
       return {
         resultType: 'matrix',
-        result: r.result.map((s) => ({ metric: s.metric, values: apiValues(s) })),
+        result: r.result.map((s) => (hasHistograms(s) ? withHistograms(s) : { metric: s.metric, values: apiValues(s) })),
       };
   }
+}
+
+/** Column-backed series hold floats only; their points are not made just to look. */
+function hasHistograms(s: MatrixSeries): boolean {
+  return !matrixColumns.has(s) && s.points.some((p) => p.h);
+}
+
+/** A series with histogram points: floats under `values`, histograms under `histograms`, as Prometheus. */
+function withHistograms(s: MatrixSeries): ApiMatrixSeries {
+  const out: ApiMatrixSeries = { metric: s.metric };
+  const floats = s.points.filter((p) => !p.h);
+  if (floats.length > 0) out.values = floats.map((p) => [p.t / 1000, formatValue(p.v)]);
+  out.histograms = s.points.filter((p) => p.h).map((p) => [p.t / 1000, apiHistogram(p.h!)]);
+  return out;
 }
 
 function apiValues(s: MatrixSeries): [number, string][] {

@@ -25,6 +25,7 @@ export const FUNCTION_TYPES: Record<string, FunctionType> = {
   histogram_count: VEC1, histogram_sum: VEC1, histogram_avg: VEC1, histogram_stddev: VEC1, histogram_stdvar: VEC1,
   histogram_quantile: v('scalar', 'vector'),
   histogram_fraction: v('scalar', 'scalar', 'vector'),
+  histogram_quantiles: { args: ['vector', 'string', 'scalar'], returns: 'vector', variadic: true },
   absent_over_time: RANGE1, present_over_time: RANGE1, avg_over_time: RANGE1, count_over_time: RANGE1,
   last_over_time: RANGE1, first_over_time: RANGE1, max_over_time: RANGE1, min_over_time: RANGE1,
   sum_over_time: RANGE1, stddev_over_time: RANGE1, stdvar_over_time: RANGE1, mad_over_time: RANGE1,
@@ -47,16 +48,18 @@ export const FUNCTION_TYPES: Record<string, FunctionType> = {
   info: { args: ['vector', 'vector'], returns: 'vector', optional: 1 },
   pi: { args: [], returns: 'scalar' },
   time: { args: [], returns: 'scalar' },
+  start: { args: [], returns: 'scalar' },
+  end: { args: [], returns: 'scalar' },
+  range: { args: [], returns: 'scalar' },
+  step: { args: [], returns: 'scalar' },
+  min_of: { args: ['scalar', 'scalar'], returns: 'scalar' },
+  max_of: { args: ['scalar', 'scalar'], returns: 'scalar' },
   scalar: { args: ['vector'], returns: 'scalar' },
   vector: { args: ['scalar'], returns: 'vector' },
 };
 
-/** Functions that read native histograms only, or that Vigil does not evaluate yet. */
+/** Functions that Vigil does not evaluate yet. */
 export const UNSUPPORTED_FUNCTIONS: Record<string, string> = {
-  histogram_count: 'native histograms', histogram_sum: 'native histograms', histogram_avg: 'native histograms',
-  histogram_stddev: 'native histograms', histogram_stdvar: 'native histograms', histogram_fraction: 'native histograms',
-  info: 'the info() function',
-  histogram_quantiles: 'the histogram_quantiles() function',
   start_timestamp: 'start timestamps',
 };
 

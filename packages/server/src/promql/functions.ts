@@ -5,11 +5,16 @@
  */
 import type { Call, Expr, Subquery } from './ast.ts';
 import { unwrapParens } from './ast.ts';
+import { evalInfo } from './info.ts';
 import { SAMPLE_FUNCTIONS } from './instant-functions.ts';
-import { absentLabels, histogramQuantile, labelJoin, labelReplace, sortByLabel, sortByValue } from './vector-functions.ts';
+import { histogramWindow, type RangeOut } from './histogram-range.ts';
+import {
+  fractionOfVector, HISTOGRAM_FUNCTIONS, histogramNotes, labelled, mapHistograms, quantileLabel, quantileOfVector,
+} from './histogram-functions.ts';
+import { absentLabels, labelJoin, labelReplace, sortByLabel, sortByValue } from './vector-functions.ts';
 import { KEEPS_NAME, RANGE_FUNCTIONS, type RangeFn, type Window } from './range-functions.ts';
 import { evalRangeArg, seriesWindows, type RangeArg } from './selectors.ts';
-import type { EvalContext, RangeSeries, SeriesVector, Value, Vector } from './values.ts';
+import type { EvalContext, HistogramColumn, RangeSeries, SeriesVector, Value, Vector } from './values.ts';
 import type { Labels } from './labels.ts';
 import { info, invalidQuantile, scalarSteps, seriesVectorValue, warn } from './values.ts';
 
@@ -31,13 +36,19 @@ function vectorArg(e: Expr, ctx: EvalContext, evaluate: Evaluate): Vector[] {
   return v.type === 'vector' ? v.steps : ctx.times.map(() => []);
 }
 
+/** A range vector argument, `x[5m]` or a subquery, possibly in parentheses. */
+function isRangeArg(e: Expr): boolean {
+  const inner = unwrapParens(e);
+  return inner.kind === 'matrix-selector' || inner.kind === 'subquery';
+}
+
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
 /** Annotations of range functions over a series, raised when one of its windows holds samples. */
 function seriesAnnotations(e: Call, labels: Labels, ctx: EvalContext): void {
   const f = e.func;
   if (f !== 'rate' && f !== 'increase' && f !== 'irate') return;
-  const arg = e.args.find((a) => a.kind === 'matrix-selector' || a.kind === 'subquery') ?? e;
+  const arg = e.args.find(isRangeArg) ?? e;
   const name = labels.__name__;
   if (name !== undefined && name !== '' && !COUNTER_SUFFIXES.some((x) => name.endsWith(x))) {
     info(ctx, `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`, arg.pos);
@@ -52,14 +63,18 @@ function evalRangeFunction(e: Call, rangeFn: RangeFn, arg: RangeArg, params: Flo
   const n = ctx.times.length;
   const keep = KEEPS_NAME.has(e.func);
   const size = arg.series.length * n;
+  // Dense columns hold floats: a histogram result needs per-step samples.
+  const histograms = arg.series.some((s) => s.h !== undefined);
   const sv: SeriesVector | undefined =
-    size <= ctx.maxDenseCells ? { labels: [], drop: [], steps: n, values: new Float64Array(size), present: new Uint8Array(size) } : undefined;
+    size <= ctx.maxDenseCells && !histograms ? { labels: [], drop: [], steps: n, values: new Float64Array(size), present: new Uint8Array(size) } : undefined;
   const steps: Vector[] = sv ? [] : ctx.times.map(() => []);
   // One window object, moved along: rangeFn is called once per series and step.
   const w: Window = { t: new Float64Array(0), v: new Float64Array(0), lo: 0, hi: 0, start: 0, end: 0, rangeMs: arg.rangeMs, stepTime: 0, params: [] };
   const { ends, rangeMs } = arg;
   const times = ctx.times;
   const quantileArg = e.func === 'quantile_over_time';
+  const argPos = e.args.find(isRangeArg)?.pos ?? e.pos;
+  const notes = { info: (text: string) => info(ctx, text, argPos), warn: (text: string) => warn(ctx, text, argPos) };
   let row = 0;
   seriesWindows(arg, (s, lo, hi) => {
     const drop = keep ? s.drop : true;
@@ -67,6 +82,8 @@ function evalRangeFunction(e: Call, rangeFn: RangeFn, arg: RangeArg, params: Flo
     sv?.drop.push(drop);
     w.t = s.t;
     w.v = s.v;
+    const h = s.h;
+    const fn: (w: Window) => RangeOut = h ? (win) => histogramWindow(e.func, win, h, s.labels.__name__ ?? '', rangeFn, notes) : rangeFn;
     let annotated = false;
     for (let i = 0, at = row * n; i < n; i++, at++) {
       w.lo = lo[i];
@@ -76,13 +93,17 @@ function evalRangeFunction(e: Call, rangeFn: RangeFn, arg: RangeArg, params: Flo
       w.stepTime = times[i];
       if (params.length > 0) w.params = params.map((p) => p[i]);
       if (w.hi > w.lo) {
-        if (!annotated) seriesAnnotations(e, s.labels, ctx);
-        annotated = true;
+        // Prometheus' counter-name info speaks of float samples only.
+        if (!annotated && (!h || hasFloat(h, w.lo, w.hi))) {
+          seriesAnnotations(e, s.labels, ctx);
+          annotated = true;
+        }
         if (quantileArg) invalidQuantile(ctx, w.params[0], e.args[0].pos);
       }
-      const out = rangeFn(w);
+      const out = fn(w);
       if (out === undefined) continue;
-      if (sv) {
+      if (typeof out !== 'number') steps[i].push({ labels: s.labels, v: 0, h: out, drop });
+      else if (sv) {
         sv.values[at] = out;
         sv.present[at] = 1;
       } else {
@@ -94,14 +115,19 @@ function evalRangeFunction(e: Call, rangeFn: RangeFn, arg: RangeArg, params: Flo
   return sv ? seriesVectorValue(sv) : { type: 'vector', steps };
 }
 
+function hasFloat(h: HistogramColumn, lo: number, hi: number): boolean {
+  for (let i = lo; i < hi; i++) if (!h[i]) return true;
+  return false;
+}
+
 export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub: EvalSubquery): Value {
   const n = ctx.times.length;
   const f = e.func;
   const rangeFn = RANGE_FUNCTIONS[f];
   if (rangeFn || f === 'absent_over_time') {
-    const argIdx = e.args.findIndex((a) => a.kind === 'matrix-selector' || a.kind === 'subquery');
+    const argIdx = e.args.findIndex(isRangeArg);
     const params = e.args.filter((_, i) => i !== argIdx).map((a) => scalarArg(a, ctx, evaluate));
-    const rangeExpr = e.args[argIdx] as Parameters<typeof evalRangeArg>[0];
+    const rangeExpr = unwrapParens(e.args[argIdx]) as Parameters<typeof evalRangeArg>[0];
     const arg = evalRangeArg(rangeExpr, ctx, evalSub);
     if (f === 'absent_over_time') {
       const present = new Uint8Array(n);
@@ -112,6 +138,11 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
       return { type: 'vector', steps: Array.from(present, (p): Vector => (p ? [] : [{ labels, v: 1 }])) };
     }
     return evalRangeFunction(e, rangeFn, arg, params, ctx);
+  }
+  const histogramFn = HISTOGRAM_FUNCTIONS[f];
+  if (histogramFn) {
+    const vec = vectorArg(e.args[0], ctx, evaluate);
+    return { type: 'vector', steps: vec.map((samples) => mapHistograms(samples, histogramFn)) };
   }
   const sampleFn = SAMPLE_FUNCTIONS[f];
   if (sampleFn) {
@@ -126,7 +157,7 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
         const p = params.map((x) => x[i]);
         // clamp with min > max gives an empty vector, as in Prometheus.
         if (f === 'clamp' && p[0] > p[1]) return [];
-        return samples.map((s) => ({ labels: s.labels, v: sampleFn(s.v, p), drop: true }));
+        return samples.flatMap((s) => (s.h ? [] : [{ labels: s.labels, v: sampleFn(s.v, p), drop: true }]));
       }),
     };
   }
@@ -135,13 +166,32 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
       return { type: 'scalar', v: Float64Array.from(ctx.times, (t) => t / 1000) };
     case 'pi':
       return scalarSteps(n, Math.PI);
+    case 'info':
+      return evalInfo(e, ctx, evaluate);
+    case 'start':
+      return scalarSteps(n, ctx.queryStart / 1000);
+    case 'end':
+      return scalarSteps(n, ctx.queryEnd / 1000);
+    case 'range':
+      return scalarSteps(n, (ctx.queryEnd - ctx.queryStart) / 1000);
+    case 'step':
+      return scalarSteps(n, ctx.queryStepMs / 1000);
+    case 'min_of':
+    case 'max_of': {
+      const [a, b] = e.args.map((x) => scalarArg(x, ctx, evaluate));
+      // Math.min/max return NaN when either side is NaN, as Go's math.Min/Max do.
+      const pick = f === 'min_of' ? Math.min : Math.max;
+      return { type: 'scalar', v: a.map((x, i) => pick(x, b[i])) };
+    }
     case 'vector': {
       const s = scalarArg(e.args[0], ctx, evaluate);
       return { type: 'vector', steps: ctx.times.map((_, i) => [{ labels: {}, v: s[i] }]) };
     }
     case 'scalar': {
       const vec = vectorArg(e.args[0], ctx, evaluate);
-      return { type: 'scalar', v: Float64Array.from(vec, (s) => (s.length === 1 ? s[0].v : NaN)) };
+      // Histogram samples do not count: the one float sample, if there is exactly one.
+      const floats = vec.map((s) => s.filter((x) => !x.h));
+      return { type: 'scalar', v: Float64Array.from(floats, (s) => (s.length === 1 ? s[0].v : NaN)) };
     }
     case 'timestamp': {
       const isSelector = unwrapParens(e.args[0]).kind === 'vector-selector';
@@ -165,7 +215,8 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
   switch (f) {
     case 'sort':
     case 'sort_desc':
-      return { type: 'vector', steps: vectorArg(e.args[0], ctx, evaluate).map((s) => sortByValue(s, f === 'sort_desc')) };
+      // Histograms have no order: sort drops them, as Prometheus does.
+      return { type: 'vector', steps: vectorArg(e.args[0], ctx, evaluate).map((s) => sortByValue(s.filter((x) => !x.h), f === 'sort_desc')) };
     case 'sort_by_label':
     case 'sort_by_label_desc': {
       const names = e.args.slice(1).map((a) => stringArg(a, ctx, evaluate));
@@ -179,16 +230,27 @@ export function evalCall(e: Call, ctx: EvalContext, evaluate: Evaluate, evalSub:
       const [dst, sep, ...srcs] = e.args.slice(1).map((a) => stringArg(a, ctx, evaluate));
       return { type: 'vector', steps: labelJoin(vectorArg(e.args[0], ctx, evaluate), dst, sep, srcs) };
     }
-    case 'histogram_quantile': {
-      const q = scalarArg(e.args[0], ctx, evaluate);
-      const vec = vectorArg(e.args[1], ctx, evaluate);
-      for (const x of q) invalidQuantile(ctx, x, e.args[0].pos);
-      const bad = (name: string, le: string): void =>
-        warn(ctx, `bucket label "le" is missing or has a malformed value of ${JSON.stringify(le)} for metric name ${JSON.stringify(name)}`, e.args[1].pos);
-      const forced = (name: string): void => info(ctx,
-        `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${JSON.stringify(name)}`,
-        e.args[1].pos);
-      return { type: 'vector', steps: vec.map((s, i) => histogramQuantile(q[i], s, bad, forced)) };
+    case 'histogram_fraction': {
+      const [lower, upper] = e.args.slice(0, 2).map((a) => scalarArg(a, ctx, evaluate));
+      const vec = vectorArg(e.args[2], ctx, evaluate);
+      const notes = histogramNotes(ctx, f, e.args[2].pos);
+      return { type: 'vector', steps: vec.map((s, i) => fractionOfVector(lower[i], upper[i], s, notes)) };
+    }
+    case 'histogram_quantile':
+    case 'histogram_quantiles': {
+      const several = f === 'histogram_quantiles';
+      const histogramArg = e.args[several ? 0 : 1];
+      const qArgs = several ? e.args.slice(2) : [e.args[0]];
+      const label = several ? stringArg(e.args[1], ctx, evaluate) : '';
+      const qs = qArgs.map((a) => scalarArg(a, ctx, evaluate));
+      qs.forEach((q, k) => q.forEach((x) => invalidQuantile(ctx, x, qArgs[k].pos)));
+      const vec = vectorArg(histogramArg, ctx, evaluate);
+      const notes = histogramNotes(ctx, 'histogram_quantile', histogramArg.pos);
+      if (!several) return { type: 'vector', steps: vec.map((s, i) => quantileOfVector(qs[0][i], s, notes)) };
+      return {
+        type: 'vector',
+        steps: vec.map((s, i) => qs.flatMap((q) => labelled(quantileOfVector(q[i], s, notes), label, quantileLabel(q[i])))),
+      };
     }
   }
   throw new Error(`function ${f} has no implementation`);

@@ -41,10 +41,17 @@ export function keyWithout(labels: Labels, names: ReadonlySet<string>): string {
   return key;
 }
 
+/**
+ * The labels once the metric name is dropped. The type and unit labels
+ * (`__type__`, `__unit__`, Prometheus' type-and-unit-labels feature) describe
+ * the named metric, so they go with it, as in Prometheus.
+ */
 export function withoutName(labels: Labels): Labels {
   if (!Object.hasOwn(labels, '__name__')) return labels;
   const out: Labels = { ...labels };
   delete out.__name__;
+  delete out.__type__;
+  delete out.__unit__;
   return out;
 }
 

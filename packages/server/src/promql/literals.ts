@@ -37,13 +37,17 @@ export function parseNumber(text: string): number | undefined {
   return sign * Number(plain);
 }
 
-/** A PromQL string literal: Go's rules for "…" and `…`; '…' is the same with the other quote. */
+/**
+ * A PromQL string literal: Go's rules for "…" and `…`; '…' is the same with
+ * the other quote. Bytes that are not UTF-8 are kept (as lone surrogates) so
+ * that label names holding them are refused, as Prometheus refuses them.
+ */
 export function unquoteString(raw: string): { value: string } | { error: string } {
   if (raw.length >= 2 && raw.startsWith("'") && raw.endsWith("'")) {
     const body = raw.slice(1, -1).replace(/\\'|"/g, (m) => (m === '"' ? '\\"' : "'"));
-    return unquoteGoString(`"${body}"`);
+    return unquoteGoString(`"${body}"`, true);
   }
-  return unquoteGoString(raw);
+  return unquoteGoString(raw, true);
 }
 
 /** Go's FormatFloat(v, 'f', -1, 64) plus Prometheus' Inf/NaN spelling: what the HTTP API returns. */

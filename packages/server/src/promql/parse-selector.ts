@@ -9,7 +9,8 @@ import type { VectorSelector } from './ast.ts';
 import type { PromqlParser } from './parse.ts';
 import { matcherTest } from './labels.ts';
 
-export function convertSelector(p: PromqlParser, n: SyntaxNode): VectorSelector {
+/** `labelSelector`: info()'s second argument, which may match the empty string (`{data=~".*"}`). */
+export function convertSelector(p: PromqlParser, n: SyntaxNode, labelSelector = false): VectorSelector {
   const matchers: LabelMatcher[] = [];
   const ident = n.getChild('Identifier');
   const name = ident ? p.text(ident) : undefined;
@@ -37,7 +38,7 @@ export function convertSelector(p: PromqlParser, n: SyntaxNode): VectorSelector 
     if (matchers.some((m) => m.name === '__name__')) p.fail(n, `metric name must not be set twice: "${name}"`);
     matchers.unshift({ name: '__name__', op: '=', value: name });
   }
-  if (matchers.every((m) => matcherTest(m)(''))) {
+  if (!labelSelector && matchers.every((m) => matcherTest(m)(''))) {
     p.fail(n, 'vector selector must contain at least one non-empty matcher');
   }
   return { kind: 'vector-selector', name, matchers, offsetMs: 0, pos: n.from };

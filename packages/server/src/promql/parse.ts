@@ -6,7 +6,7 @@
  * are pushed down to the rightmost operand here.
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { VigilError } from '../errors.ts';
 import type { AggregateOp, AtModifier, BinaryOp, Expr, VectorMatching } from './ast.ts';
 import { checkTypes } from './check.ts';
@@ -18,8 +18,13 @@ const BINARY_OPS: Record<string, BinaryOp> = {
   Eql: '==', Neq: '!=', Gtr: '>', Gte: '>=', Lss: '<', Lte: '<=', And: 'and', Or: 'or', Unless: 'unless',
 };
 
+/** What `step()` and `range()` mean inside durations (`x[step()]`, `offset range()`): the query's, in ms. */
+export interface QueryTiming { stepMs: number; rangeMs: number }
+
 export class PromqlParser {
-  constructor(readonly query: string) {}
+  /** A duration read step() or range(). */
+  private timed = false;
+  constructor(readonly query: string, private readonly timing?: QueryTiming) {}
 
   text(n: SyntaxNode): string {
     return this.query.slice(n.from, n.to);
@@ -74,7 +79,9 @@ export class PromqlParser {
         return this.binary(n);
       case 'FunctionCall': {
         const func = this.text(n.getChild('FunctionIdentifier')!);
-        return { kind: 'call', func, args: this.exprChildren(n.getChild('FunctionCallBody')!).map((a) => this.convert(a)), pos };
+        const args = this.exprChildren(n.getChild('FunctionCallBody')!);
+        if (func === 'info' && args[1] && args[1].name !== 'VectorSelector') this.fail(args[1], 'expected label selector as the second argument to info()');
+        return { kind: 'call', func, args: args.map((a, i) => (func === 'info' && i === 1 ? convertSelector(this, a, true) : this.convert(a))), pos };
       }
       case 'AggregateExpr':
         return this.aggregate(n);
@@ -96,13 +103,15 @@ export class PromqlParser {
     let op: BinaryOp | undefined;
     let bool = false;
     let matching: VectorMatching | undefined;
+    let fill: Pick<VectorMatching, 'fillLeft' | 'fillRight'> | undefined;
     for (let c = n.firstChild; c; c = c.nextSibling) {
       if (BINARY_OPS[c.name] && !op && c.from >= l.to) op = BINARY_OPS[c.name];
       else if (c.name === 'BoolModifier') bool = true;
       else if (c.name === 'MatchingModifierClause') matching = this.matching(c);
-      else if (c.name === 'FillModifier') this.unsupported('binary operator fill modifiers');
+      else if (c.name === 'FillModifier') fill = this.fill(c);
     }
     if (!op) this.fail(n, 'missing operator');
+    if (fill) matching = { ...(matching ?? { card: 'one-to-one', on: false, labels: [], include: [] }), ...fill };
     return { kind: 'binary', op, lhs: this.convert(l), rhs: this.convert(r), bool, matching, pos: n.from };
   }
 
@@ -112,6 +121,19 @@ export class PromqlParser {
     if (n.getChild('GroupLeft')) m.card = 'many-to-one';
     if (n.getChild('GroupRight')) m.card = 'one-to-many';
     return m;
+  }
+
+  /** `fill(v)`, `fill_left(v) fill_right(w)`: the values missing operands take. */
+  private fill(n: SyntaxNode): Pick<VectorMatching, 'fillLeft' | 'fillRight'> {
+    const out: Pick<VectorMatching, 'fillLeft' | 'fillRight'> = {};
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      const lit = c.getChild('NumberDurationLiteral');
+      const value = lit ? parseNumber(this.text(lit)) : undefined;
+      if (value === undefined) this.fail(c, 'fill modifiers take a number');
+      if (c.name !== 'FillRightClause') out.fillLeft = value;
+      if (c.name !== 'FillLeftClause') out.fillRight = value;
+    }
+    return out;
   }
 
   labels(n: SyntaxNode): string[] {
@@ -151,7 +173,8 @@ export class PromqlParser {
       case 'MatrixSelector':
         if (e.kind !== 'vector-selector') this.fail(n, 'ranges only allowed for vector selectors');
         if (e.offsetMs !== 0 || e.at !== undefined) this.fail(n, 'no offset or @ modifiers allowed before range');
-        if (durations[0] <= 0) this.fail(n, 'range must be greater than 0');
+        // A parse only to validate has no timing: a range from step() or range() is checked when the query runs.
+        if (durations[0] <= 0 && (this.timing || !this.timed)) this.fail(n, 'range must be greater than 0');
         return { kind: 'matrix-selector', selector: e, rangeMs: durations[0], pos: e.pos };
       case 'SubqueryExpr':
         return { kind: 'subquery', expr: e, rangeMs: durations[0], stepMs: durations[1] ?? 0, offsetMs: 0, pos: e.pos };
@@ -186,8 +209,12 @@ export class PromqlParser {
     return Math.round(v * 1000);
   }
 
-  /** A duration expression in ms (`5m`, `1h+30m`, `-1m`, a bare number of seconds). */
+  /** A duration expression in ms (`5m`, `1h+30m`, `-1m`, `min_of(step(), 1m)`, a bare number of seconds). */
   duration(n: SyntaxNode): number {
+    if (n.name === 'DurationStep' || n.name === 'DurationRange') {
+      this.timed = true;
+      return n.name === 'DurationStep' ? (this.timing?.stepMs ?? 0) : (this.timing?.rangeMs ?? 0);
+    }
     const kids: SyntaxNode[] = [];
     for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
     const names = kids.map((k) => k.name);
@@ -198,6 +225,10 @@ export class PromqlParser {
       return Math.round(ms);
     }
     if (names[0] === 'UnaryOp') return (this.text(kids[0]) === '-' ? -1 : 1) * this.duration(kids[1]);
+    if (names[0] === 'DurationMinOf' || names[0] === 'DurationMaxOf') {
+      const args = kids.filter((k) => k.name.endsWith('DurationExpr')).map((k) => this.duration(k));
+      return names[0] === 'DurationMinOf' ? Math.min(...args) : Math.max(...args);
+    }
     if (names.length === 1) return this.duration(kids[0]);
     if (names.length === 3 && names[1] in BINARY_OPS && kids[0].name === 'DurationExpr') {
       const a = this.duration(kids[0]) / 1000;
@@ -220,11 +251,53 @@ function pushDown(e: Expr, f: (e: Expr) => Expr): Expr {
   return f(e);
 }
 
-/** Parses and type-checks a query; errors are VIGIL_ERR_PROMQL_PARSE naming the position. */
-export function parsePromql(query: string): Expr {
-  if (!query.trim()) throw new VigilError('VIGIL_ERR_PROMQL_PARSE', 'parse error: the query is empty');
-  const p = new PromqlParser(query);
+function hasError(tree: Tree): boolean {
+  let error = false;
+  tree.topNode.cursor().iterate((c) => {
+    if (error) return false;
+    error = c.type.isError;
+    return undefined;
+  });
+  return error;
+}
+
+/**
+ * What Prometheus' parser accepts and the grammar does not, rewritten for
+ * the grammar without moving any offset: nodes read their text from the
+ * query itself. min_of/max_of, known to the grammar only inside durations
+ * (`[min_of(5m, step())]`, `offset min_of(…)`), become `minute`, a function
+ * of the same length, elsewhere; a number with a trailing dot (`2.`) loses the dot;
+ * STEP() and range() in any case, which durations accept, are lower-cased.
+ */
+const GRAMMAR_GAPS = /"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`|#[^\n]*|[[\]]|(?<!\boffset[\s(+-]*)\b(?:min|max)_of(?=\s*\()|\b(?:step|range)(?=\s*\()|(?<![\w.])\d+\.(?![\w.])/gi;
+
+/** A failed parse is retried on the rewritten query; the first error stands if that fails too. */
+function parseTree(query: string): Tree {
   const tree = parser.parse(query);
+  if (!hasError(tree)) return tree;
+  let depth = 0;
+  const rewritten = query.replace(GRAMMAR_GAPS, (m) => {
+    if (m === '[') depth++;
+    else if (m === ']') depth--;
+    else if (depth === 0 && /^(?:min|max)_of$/.test(m)) return 'minute';
+    else if (/^\d+\.$/.test(m)) return m.slice(0, -1) + ' ';
+    else if (/^(?:step|range)$/i.test(m)) return m.toLowerCase();
+    return m;
+  });
+  if (rewritten === query) return tree;
+  const retried = parser.parse(rewritten);
+  return hasError(retried) ? tree : retried;
+}
+
+/**
+ * Parses and type-checks a query; errors are VIGIL_ERR_PROMQL_PARSE naming
+ * the position. `timing` gives step() and range() in durations their values;
+ * without it they are 0, so a query meant to run is parsed with it.
+ */
+export function parsePromql(query: string, timing?: QueryTiming): Expr {
+  if (!query.trim()) throw new VigilError('VIGIL_ERR_PROMQL_PARSE', 'parse error: the query is empty');
+  const p = new PromqlParser(query, timing);
+  const tree = parseTree(query);
   let error: { from: number; to: number } | undefined;
   tree.topNode.cursor().iterate((c) => {
     if (error) return false;

@@ -5,13 +5,18 @@
 import { staleNaN } from '../tsdb/model.ts';
 import type { Labels } from './labels.ts';
 import { parseDuration, unquoteString } from './literals.ts';
+import type { FloatHistogram } from './histogram.ts';
+import { classicToNhcb, expandHistogramItem } from './promqltest-histogram.ts';
+
+/** One position of a value sequence: a float, a histogram, or nothing. */
+export type ScriptValue = number | FloatHistogram | undefined;
 
 export type Command =
   | { kind: 'clear'; line: number }
-  | { kind: 'load'; line: number; intervalMs: number; series: { labels: Labels; values: (number | undefined)[] }[]; histograms: boolean }
+  | { kind: 'load'; line: number; intervalMs: number; series: { labels: Labels; values: ScriptValue[] }[]; histograms: boolean }
   | { kind: 'eval'; line: number; query: string; instantAt?: number; range?: { start: number; end: number; step: number };
       fail?: { msg?: string; regex?: string }; ordered: boolean; expectRangeVector?: { start: number; end: number; step: number };
-      string?: string; scalar?: number; series: { labels: Labels; values: (number | undefined)[]; histogram: boolean }[];
+      string?: string; scalar?: number; series: { labels: Labels; values: ScriptValue[]; histogram: boolean }[];
       warnOnly: boolean; annotations: ExpectedAnnotations };
 
 /** One `expect warn`/`expect info` line: a bare line matches any message. */
@@ -42,17 +47,15 @@ function scriptNumber(s: string): number | undefined {
   return undefined;
 }
 
-/** A value sequence; histograms make `histogram` true and their positions undefined. */
-export function parseValues(text: string): { values: (number | undefined)[]; histogram: boolean } {
-  const values: (number | undefined)[] = [];
+/** A value sequence; `histogram` tells whether it holds any histogram. */
+export function parseValues(text: string): { values: ScriptValue[]; histogram: boolean } {
+  const values: ScriptValue[] = [];
   let histogram = false;
   const items = text.match(/\{\{[^}]*\}\}(?:[+-]\{\{[^}]*\}\})?(?:x\d+)?|\S+/g) ?? [];
   for (const item of items) {
     if (item.startsWith('{{')) {
       histogram = true;
-      const m = /x(\d+)$/.exec(item);
-      const n = m ? Number(m[1]) + 1 : 1;
-      for (let i = 0; i < n; i++) values.push(undefined);
+      values.push(...expandHistogramItem(item));
       continue;
     }
     if (item === '_') { values.push(undefined); continue; }
@@ -157,6 +160,7 @@ export function parseScript(text: string): Command[] {
         const { labels, rest } = parseSeries(b.text);
         return rest.startsWith('@st') ? [] : [{ labels, values: parseValues(rest).values }];
       });
+      if (word === 'load_with_nhcb') series.push(...classicToNhcb(series));
       out.push({ kind: 'load', line: lineNo, intervalMs, series, histograms: word !== 'load' });
     } else if (word.startsWith('eval')) out.push(parseEval(line, lineNo, body.map((b) => b.text)));
     else throw new Error(`line ${lineNo}: unknown command "${word}"`);

@@ -10,7 +10,9 @@ import { isStaleNaN } from '../tsdb/model.ts';
 import { evalInstant, evalRange, type QueryAnnotations, type QueryResult } from './engine.ts';
 import { compareLabels, formatLabels, labelsKey } from './labels.ts';
 import { MemoryQuerier } from './memory-querier.ts';
-import { parseScript, type AnnotationMatcher, type Command } from './promqltest-parse.ts';
+import type { FloatHistogram } from './histogram.ts';
+import { parseScript, type AnnotationMatcher, type Command, type ScriptValue } from './promqltest-parse.ts';
+import { histogramsEqual, histogramText } from './promqltest-histogram.ts';
 
 export interface CaseResult { line: number; query: string; ok: boolean; reason?: string }
 
@@ -33,7 +35,10 @@ export function runScript(text: string): CaseResult[] {
     if (cmd.kind === 'clear') querier.clear();
     else if (cmd.kind === 'load') {
       for (const s of cmd.series) {
-        const samples = s.values.flatMap((v, k) => (v === undefined ? [] : [{ t: k * cmd.intervalMs, v }]));
+        const samples = s.values.flatMap((v, k) => {
+          if (v === undefined) return [];
+          return typeof v === 'number' ? [{ t: k * cmd.intervalMs, v }] : [{ t: k * cmd.intervalMs, v: 0, h: v }];
+        });
         querier.add(s.labels, samples);
       }
     } else {
@@ -72,7 +77,6 @@ function runEval(cmd: EvalCmd, q: MemoryQuerier): string | undefined {
   if (cmd.fail) return 'expected the query to fail';
   const badAnnotations = checkAnnotations(cmd, result);
   if (badAnnotations) return `annotations: ${badAnnotations}`;
-  if (cmd.series.some((s) => s.histogram)) return 'expects native histograms';
   const bad = checkResult(cmd, result);
   if (bad || cmd.range || cmd.expectRangeVector || cmd.string !== undefined || cmd.ordered) return bad;
   if (/\b(start|end|range|step)\s*\(\s*\)/.test(cmd.query)) return undefined;
@@ -84,10 +88,20 @@ function runEval(cmd: EvalCmd, q: MemoryQuerier): string | undefined {
     if (!p || !floatEqual(p.v, cmd.scalar ?? NaN)) return `range mode: scalar ${p?.v} at t`;
     return undefined;
   }
-  const vec = r.result.flatMap((s) => s.points.filter((p) => p.t === t).map((p) => ({ metric: s.metric, t, v: p.v })));
+  const vec = r.result.flatMap((s) => s.points.filter((p) => p.t === t).map((p) => ({ metric: s.metric, t, v: p.v, h: p.h })));
   const bad2 = checkResult(cmd, { resultType: 'vector', result: vec });
   return bad2 ? `range mode: ${bad2}` : undefined;
 }
+
+/** §5.3: a float may not stand for a histogram, nor the other way round. */
+function valueEqual(got: { v: number; h?: FloatHistogram }, want: ScriptValue): boolean {
+  if (want === undefined) return false;
+  if (typeof want === 'number') return got.h === undefined && floatEqual(got.v, want);
+  return got.h !== undefined && histogramsEqual(got.h, want, floatEqual);
+}
+
+const show = (p: { v: number; h?: FloatHistogram }): string => (p.h ? histogramText(p.h) : String(p.v));
+const showWant = (v: ScriptValue): string => (v === undefined || typeof v === 'number' ? String(v) : histogramText(v));
 
 function matches(m: AnnotationMatcher, text: string): boolean {
   if (m.msg !== undefined) return text.trim() === m.msg;
@@ -136,22 +150,22 @@ function checkResult(cmd: EvalCmd, r: QueryResult): string | undefined {
       const e = expected.get(labelsKey(s.metric));
       if (!e) return `unexpected series ${formatLabels(s.metric)}`;
       const want = e.values.flatMap((v, i) => (v === undefined ? [] : [{ t: grid.start + i * grid.step, v }]));
-      if (want.length !== s.points.length) return `${formatLabels(s.metric)}: ${s.points.length} points, expected ${want.length}: got ${JSON.stringify(s.points.map((p) => [p.t / 1000, p.v]))}`;
+      if (want.length !== s.points.length) return `${formatLabels(s.metric)}: ${s.points.length} points, expected ${want.length}: got ${JSON.stringify(s.points.map((p) => [p.t / 1000, show(p)]))}`;
       for (let i = 0; i < want.length; i++) {
-        if (want[i].t !== s.points[i].t || !floatEqual(want[i].v, s.points[i].v)) {
-          return `${formatLabels(s.metric)}: point ${i} is ${s.points[i].v}@${s.points[i].t}, expected ${want[i].v}@${want[i].t}`;
+        if (want[i].t !== s.points[i].t || !valueEqual(s.points[i], want[i].v)) {
+          return `${formatLabels(s.metric)}: point ${i} is ${show(s.points[i])}@${s.points[i].t}, expected ${showWant(want[i].v)}@${want[i].t}`;
         }
       }
     }
     return undefined;
   }
   for (const s of cmd.series) if (s.values.length !== 1) return 'an instant eval expects one value per series';
-  if (r.result.length !== expected.size) return `got ${r.result.length} samples, expected ${expected.size}: ${r.result.map((s) => `${formatLabels(s.metric)}=${s.v}`).join(' ')}`;
+  if (r.result.length !== expected.size) return `got ${r.result.length} samples, expected ${expected.size}: ${r.result.map((s) => `${formatLabels(s.metric)}=${show(s)}`).join(' ')}`;
   for (let i = 0; i < r.result.length; i++) {
     const s = r.result[i];
     const e = expected.get(labelsKey(s.metric));
-    if (!e) return `unexpected sample ${formatLabels(s.metric)}=${s.v}`;
-    if (!floatEqual(s.v, e.values[0]!)) return `${formatLabels(s.metric)} is ${s.v}, expected ${e.values[0]}`;
+    if (!e) return `unexpected sample ${formatLabels(s.metric)}=${show(s)}`;
+    if (!valueEqual(s, e.values[0])) return `${formatLabels(s.metric)} is ${show(s)}, expected ${showWant(e.values[0])}`;
     if (cmd.ordered && labelsKey(cmd.series[i].labels) !== labelsKey(s.metric)) return `sample ${i + 1} is ${formatLabels(s.metric)}, out of order`;
   }
   return undefined;

@@ -56,24 +56,37 @@ function extrapolated(isCounter: boolean, isRate: boolean): RangeFn {
         }
       }
     }
-    const firstT = t[lo];
-    const lastT = t[hi - 1];
-    let toStart = (firstT - start) / 1000;
-    let toEnd = (end - lastT) / 1000;
-    const sampled = (lastT - firstT) / 1000;
-    const avg = sampled / (n - 1);
-    const threshold = avg * 1.1;
-    if (toStart >= threshold) toStart = avg / 2;
-    if (isCounter) {
-      let toZero = toStart;
-      if (result > 0 && v[lo] >= 0) toZero = sampled * (v[lo] / result);
-      if (toZero < toStart) toStart = toZero;
-    }
-    if (toEnd >= threshold) toEnd = avg / 2;
-    let factor = (sampled + toStart + toEnd) / sampled;
-    if (isRate) factor /= rangeMs / 1000;
-    return result * factor;
+    return result * extrapolationFactor(t, lo, hi, start, end, rangeMs, isCounter, isRate, v[lo], result);
   };
+}
+
+/**
+ * What rate/increase/delta multiply the change over a window by: the
+ * sampled interval extended towards the window's edges (by half a sample
+ * interval at most, and for counters not below zero, judged from the first
+ * value and the change), per second of the range for rates.
+ */
+export function extrapolationFactor(
+  t: Float64Array, lo: number, hi: number, start: number, end: number, rangeMs: number,
+  isCounter: boolean, isRate: boolean, first: number, change: number,
+): number {
+  const firstT = t[lo];
+  const lastT = t[hi - 1];
+  let toStart = (firstT - start) / 1000;
+  let toEnd = (end - lastT) / 1000;
+  const sampled = (lastT - firstT) / 1000;
+  const avg = sampled / (hi - lo - 1);
+  const threshold = avg * 1.1;
+  if (toStart >= threshold) toStart = avg / 2;
+  if (isCounter) {
+    let toZero = toStart;
+    if (change > 0 && first >= 0) toZero = sampled * (first / change);
+    if (toZero < toStart) toStart = toZero;
+  }
+  if (toEnd >= threshold) toEnd = avg / 2;
+  let factor = (sampled + toStart + toEnd) / sampled;
+  if (isRate) factor /= rangeMs / 1000;
+  return factor;
 }
 
 function instant(isRate: boolean): RangeFn {
@@ -187,6 +200,8 @@ export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
   quantile_over_time: nonEmpty((w) => quantile(w.params[0], slice(w))),
   mad_over_time: nonEmpty((w) => {
     const values = slice(w);
+    // A NaN sample makes the deviation unknown, rather than moving the median.
+    if (values.some(Number.isNaN)) return NaN;
     const median = quantile(0.5, values);
     return quantile(0.5, values.map((x) => Math.abs(x - median)));
   }),

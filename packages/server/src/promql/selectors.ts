@@ -5,9 +5,9 @@
  */
 import type { AtModifier, MatrixSelector, Subquery, VectorSelector } from './ast.ts';
 import { compileMatchers } from '../logql/index.ts';
-import { isStaleNaN, seriesColumns, type SeriesColumns } from '../tsdb/model.ts';
+import { isStaleNaN, seriesColumns } from '../tsdb/model.ts';
 import { labelsKey, type Labels } from './labels.ts';
-import type { EvalContext, RangeSeries, Value, Vector } from './values.ts';
+import type { EvalContext, HistogramColumn, HistogramSeriesColumns, RangeSeries, Value, Vector } from './values.ts';
 
 export function atTime(at: AtModifier | undefined, ctx: EvalContext): number | undefined {
   if (at === undefined) return undefined;
@@ -22,9 +22,9 @@ function readTimes(at: AtModifier | undefined, offsetMs: number, ctx: EvalContex
   return ctx.times.map((t) => (fixed ?? t) - offsetMs);
 }
 
-function select(vs: VectorSelector, ctx: EvalContext, mint: number, maxt: number): SeriesColumns[] {
+function select(vs: VectorSelector, ctx: EvalContext, mint: number, maxt: number): HistogramSeriesColumns[] {
   const q = ctx.querier;
-  const series = q.selectColumns ? q.selectColumns(vs.matchers, mint, maxt) : q.select(vs.matchers, mint, maxt).map(seriesColumns);
+  const series: HistogramSeriesColumns[] = q.selectColumns ? q.selectColumns(vs.matchers, mint, maxt) : q.select(vs.matchers, mint, maxt).map(seriesColumns);
   // Stores may match loosely (or ignore regexes); the engine's matchers decide.
   const test = compileMatchers(vs.matchers);
   return series.filter((s) => test(s.labels));
@@ -37,15 +37,15 @@ export function evalVectorSelector(vs: VectorSelector, ctx: EvalContext): Value 
   const max = Math.max(...reads);
   const steps: Vector[] = reads.map(() => []);
   let total = 0;
-  for (const { labels, t, v } of select(vs, ctx, min - ctx.lookbackMs + 1, max)) {
+  for (const { labels, t, v, h } of select(vs, ctx, min - ctx.lookbackMs + 1, max)) {
     let j = -1;
     for (let i = 0; i < reads.length; i++) {
       const te = reads[i];
       if (i > 0 && te < reads[i - 1]) j = -1;
       while (j + 1 < t.length && t[j + 1] <= te) j++;
       if (j < 0) continue;
-      if (t[j] <= te - ctx.lookbackMs || isStaleNaN(v[j])) continue;
-      steps[i].push({ labels, v: v[j], t: t[j] });
+      if (t[j] <= te - ctx.lookbackMs || (isStaleNaN(v[j]) && !h?.[j])) continue;
+      steps[i].push(h?.[j] ? { labels, v: v[j], t: t[j], h: h[j] } : { labels, v: v[j], t: t[j] });
       total++;
     }
   }
@@ -74,14 +74,17 @@ export function evalRangeArg(e: MatrixSelector | Subquery, ctx: EvalContext, eva
 }
 
 /** The series' samples in (after, until], without staleness markers (views when nothing is dropped). */
-function windowSamples({ labels, t, v }: SeriesColumns, after: number, until: number): RangeSeries {
+function windowSamples({ labels, t, v, h }: HistogramSeriesColumns, after: number, until: number): RangeSeries {
+  const dropped = (i: number): boolean => t[i] <= after || t[i] > until || (isStaleNaN(v[i]) && !h?.[i]);
   let n = 0;
-  for (let i = 0; i < t.length; i++) if (!(t[i] <= after || t[i] > until || isStaleNaN(v[i]))) n++;
-  if (n === t.length) return { labels, drop: false, t, v };
-  const kept = { labels, drop: false, t: new Float64Array(n), v: new Float64Array(n) };
+  for (let i = 0; i < t.length; i++) if (!dropped(i)) n++;
+  if (n === t.length) return h ? { labels, drop: false, t, v, h } : { labels, drop: false, t, v };
+  const kept: RangeSeries = { labels, drop: false, t: new Float64Array(n), v: new Float64Array(n) };
+  if (h) kept.h = [];
   for (let i = 0, j = 0; i < t.length; i++) {
-    if (t[i] <= after || t[i] > until || isStaleNaN(v[i])) continue;
+    if (dropped(i)) continue;
     kept.t[j] = t[i];
+    kept.h?.push(h![i]);
     kept.v[j++] = v[i];
   }
   return kept;
@@ -129,7 +132,7 @@ export function seriesWindows(
 export function toSeries(value: Value, times: number[]): RangeSeries[] {
   if (value.type === 'scalar') return [{ labels: {}, drop: false, t: Float64Array.from(times), v: Float64Array.from(value.v) }];
   if (value.type !== 'vector') return [];
-  const byKey = new Map<string, { labels: Labels; drop: boolean; t: number[]; v: number[] }>();
+  const byKey = new Map<string, { labels: Labels; drop: boolean; t: number[]; v: number[]; h?: HistogramColumn }>();
   const keys = new WeakMap<object, string>();
   value.steps.forEach((vec, i) => {
     for (const smp of vec) {
@@ -140,9 +143,16 @@ export function toSeries(value: Value, times: number[]): RangeSeries[] {
       }
       let s = byKey.get(key);
       if (!s) byKey.set(key, (s = { labels: smp.labels, drop: smp.drop === true, t: [], v: [] }));
+      // The histogram column starts with the series' first histogram: float series never get one.
+      if (smp.h && !s.h) s.h = new Array<undefined>(s.t.length).fill(undefined);
       s.t.push(times[i]);
       s.v.push(smp.v);
+      s.h?.push(smp.h);
     }
   });
-  return [...byKey.values()].map((s) => ({ ...s, t: Float64Array.from(s.t), v: Float64Array.from(s.v) }));
+  return [...byKey.values()].map((s): RangeSeries => {
+    const out: RangeSeries = { labels: s.labels, drop: s.drop, t: Float64Array.from(s.t), v: Float64Array.from(s.v) };
+    if (s.h) out.h = s.h;
+    return out;
+  });
 }

@@ -4,7 +4,8 @@
  * vector node yields one Vector per step and a scalar one number per step.
  */
 import { VigilError } from '../errors.ts';
-import type { SeriesQuerier } from '../tsdb/model.ts';
+import type { SeriesColumns, SeriesQuerier } from '../tsdb/model.ts';
+import type { FloatHistogram } from './histogram.ts';
 import type { Labels } from './labels.ts';
 
 export interface VSample {
@@ -14,15 +15,24 @@ export interface VSample {
   t?: number;
   /** `__name__` is to be removed from the output (Prometheus' delayed name removal). */
   drop?: boolean;
+  /** A native histogram sample: `v` is then meaningless. */
+  h?: FloatHistogram;
 }
 export type Vector = VSample[];
+
+/** Per sample, its histogram or undefined for a float; absent when the series has floats only. */
+export type HistogramColumn = (FloatHistogram | undefined)[];
 
 export interface RangeSeries {
   labels: Labels;
   drop: boolean;
   t: Float64Array;
   v: Float64Array;
+  h?: HistogramColumn;
 }
+
+/** A store's series columns plus, from queriers that hold native histograms, the histogram column. */
+export type HistogramSeriesColumns = SeriesColumns & { h?: HistogramColumn };
 
 /**
  * A vector over all steps held per series, as range functions produce it:
@@ -52,6 +62,8 @@ export interface EvalContext {
   /** The outer query's start and end, what `@ start()` and `@ end()` mean. */
   queryStart: number;
   queryEnd: number;
+  /** The range query's step, ms; 0 for an instant query (what `step()` returns). */
+  queryStepMs: number;
   subqueryStepMs: number;
   budget: SampleBudget;
   /** Warnings and infos raised during evaluation (shared with subquery contexts). */

@@ -4,11 +4,13 @@
  * `le` buckets; native histograms are refused at parse time).
  */
 import { compileSafeRegex } from '../logql/index.ts';
+import { goQuote } from '../logql/literals.ts';
 import { VigilError } from '../errors.ts';
 import type { Expr } from './ast.ts';
 import { unwrapParens } from './ast.ts';
-import { keyWithout, type Labels } from './labels.ts';
+import { compareLabels, keyWithout, type Labels } from './labels.ts';
 import { parseNumber } from './literals.ts';
+import { naturalLess } from './natsort.ts';
 import type { VSample, Vector } from './values.ts';
 import { execError } from './values.ts';
 
@@ -41,8 +43,9 @@ function expand(template: string, m: RegExpExecArray): string {
   });
 }
 
+/** Any UTF-8 name but the empty one; a lone surrogate stands for a byte that is not UTF-8 (see unquoteString). */
 function checkLabelName(name: string, fn: string): void {
-  if (name === '' || !/^[\s\S]+$/u.test(name)) execError(`invalid destination label name in ${fn}(): ${name}`);
+  if (name === '' || /[\ud800-\udfff]/u.test(name)) execError(`invalid destination label name in ${fn}(): ${goQuote(name).slice(1, -1)}`);
 }
 
 export function labelReplace(steps: Vector[], dst: string, repl: string, src: string, pattern: string): Vector[] {
@@ -97,18 +100,18 @@ export function sortByValue(vec: Vector, desc: boolean): Vector {
   });
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-
 /** sort_by_label: natural order of the named labels, then the whole label set. */
 export function sortByLabel(vec: Vector, names: string[], desc: boolean): Vector {
-  const sorted = [...vec].sort((a, b) => {
+  const order = (a: VSample, b: VSample): number => {
     for (const n of names) {
-      const c = collator.compare(a.labels[n] ?? '', b.labels[n] ?? '');
-      if (c !== 0) return c;
+      const va = a.labels[n] ?? '';
+      const vb = b.labels[n] ?? '';
+      if (va !== vb) return naturalLess(va, vb) ? -1 : 1;
     }
-    return 0;
-  });
-  return desc ? sorted.reverse() : sorted;
+    // Equal on the named labels: the whole label set decides, as in Prometheus, for a stable answer.
+    return compareLabels(a.labels, b.labels);
+  };
+  return [...vec].sort(desc ? (a, b) => -order(a, b) : order);
 }
 
 interface Bucket { upper: number; count: number }
@@ -170,7 +173,8 @@ export function histogramQuantile(
     const upper = Object.hasOwn(s.labels, 'le') ? parseNumber(s.labels.le) : undefined;
     if (upper === undefined) badLe?.(s.labels.__name__ ?? '', s.labels.le ?? '');
     if (upper === undefined || Number.isNaN(upper)) continue;
-    const key = keyWithout(s.labels, WITHOUT_LE);
+    // Per metric name: two histograms that differ only by name clash in the output, as in Prometheus.
+    const key = `${s.labels.__name__ ?? ''}\xff${keyWithout(s.labels, WITHOUT_LE)}`;
     let g = groups.get(key);
     if (!g) {
       const labels: Labels = { ...s.labels };

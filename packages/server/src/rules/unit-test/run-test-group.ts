@@ -31,7 +31,7 @@ function loadInputSeries(querier: MemoryQuerier, tg: TestGroup, intervalMs: numb
     if (rest !== '') throw new Error(`bad series "${input.series}"`);
     const { values, histogram } = parseValues(input.values);
     if (histogram) throw new Error(`native histograms are not supported in input_series: "${input.series}"`);
-    querier.add(labels, values.flatMap((v, i) => (v === undefined ? [] : [{ t: i * intervalMs, v }])));
+    querier.add(labels, values.flatMap((v, i) => (typeof v === 'number' ? [{ t: i * intervalMs, v }] : [])));
   }
 }
 
