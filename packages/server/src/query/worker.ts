@@ -7,6 +7,7 @@ import { isVigilError } from '../errors.ts';
 import { join } from 'node:path';
 import { ReadConnections, SqliteLogReader } from '../store/sqlite/log-reader.ts';
 import { TsdbQuerier } from '../tsdb/index.ts';
+import { collectorAfterGrowth } from './collect-garbage.ts';
 import { operations, type OperationName, type QuerySources } from './operations.ts';
 
 export interface WorkerRequest {
@@ -24,6 +25,14 @@ const { dataDir } = workerData as { dataDir: string };
 const connections = new ReadConnections(dataDir);
 /** One metrics querier per tenant, kept: each holds read-only connections. */
 const metricQueriers = new Map<string, TsdbQuerier>();
+/**
+ * A query over 100k series leaves ~150 MB of garbage behind (see
+ * collect-garbage.ts). Collected once the worker has been idle for a moment,
+ * so that back-to-back queries never wait for it: busy, V8 collects anyway.
+ */
+const collectAfterLargeQuery = collectorAfterGrowth(64 * 1024 * 1024);
+const COLLECT_WHEN_IDLE_MS = 500;
+let idleTimer: NodeJS.Timeout | undefined;
 
 function sourcesFor(tenant: string): QuerySources {
   return {
@@ -37,7 +46,9 @@ function sourcesFor(tenant: string): QuerySources {
 }
 
 parentPort!.on('message', (request: WorkerRequest) => {
+  clearTimeout(idleTimer);
   parentPort!.postMessage(run(request));
+  idleTimer = setTimeout(collectAfterLargeQuery, COLLECT_WHEN_IDLE_MS);
 });
 
 function run({ id, op, tenant, args }: WorkerRequest): WorkerReply {

@@ -25,6 +25,8 @@ export const MAX_SAMPLES_PER_CHUNK = 120;
 export const MAX_CHUNK_SPAN_MS = 2 * 3600 * 1000;
 
 const TWO32 = 4294967296;
+/** A new XOR window's header: 5 bits of leading zeros and 6 of length. */
+const WINDOW_HEADER_BITS = 11;
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 // Float64Array shares the platform's byte order; index the halves accordingly.
@@ -189,7 +191,13 @@ export class ChunkEncoder {
     let leading = clz64(xh, xl);
     const trailing = ctz64(xh, xl);
     if (leading > 31) leading = 31; // 5 bits
-    if (this.leading !== 0xff && leading >= this.leading && trailing >= this.trailing) {
+    // The previous window is reused only while it wastes no more bits than a
+    // new window's header costs (5 + 6): Prometheus reuses it whenever the
+    // bits fit, and a window widened once by an outlier then costs every
+    // later sample of a long chunk. Only the encoder decides; the stream
+    // reads the same.
+    const waste = leading - this.leading + trailing - this.trailing;
+    if (this.leading !== 0xff && leading >= this.leading && trailing >= this.trailing && waste <= WINDOW_HEADER_BITS) {
       w.bit(0);
       const n = 64 - this.leading - this.trailing;
       const [sh, sl] = shiftRight64(xh, xl, this.trailing);

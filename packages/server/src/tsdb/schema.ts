@@ -3,8 +3,11 @@
  *
  *   <dir>/index.db                 series, postings, head_chunks + head_log (the head's WAL)
  *   <dir>/chunks/<YYYY-MM-DD>.db   closed chunks whose first sample is on that UTC day
+ *   <dir>/chunks/<YYYY-MM-DD>.c.db the same day compacted once it is over (compact.ts);
+ *                                  it replaces the .db file, which is deleted a maintain() later
  */
 
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DAY_MS = 86_400_000;
@@ -70,6 +73,15 @@ export function chunksDir(dir: string): string {
   return join(dir, 'chunks');
 }
 
+/** The names in the chunks directory (none before the first chunk is written). */
+export function chunkFileNames(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(chunksDir(dir)));
+  } catch {
+    return new Set();
+  }
+}
+
 export function dayOf(t: number): number {
   return Math.floor(t / DAY_MS);
 }
@@ -78,9 +90,17 @@ export function dayFileName(day: number): string {
   return `${new Date(day * DAY_MS).toISOString().slice(0, 10)}.db`;
 }
 
-/** The day a chunk file holds, or undefined for other files (-wal, -shm, strays). */
+export function compactedFileName(day: number): string {
+  return `${new Date(day * DAY_MS).toISOString().slice(0, 10)}.c.db`;
+}
+
+export function isCompactedFileName(name: string): boolean {
+  return name.endsWith('.c.db');
+}
+
+/** The day a chunk file (as written or compacted) holds, or undefined for other files (-wal, -shm, strays). */
 export function dayOfFileName(name: string): number | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})\.db$/.exec(name);
+  const m = /^(\d{4}-\d{2}-\d{2})(?:\.c)?\.db$/.exec(name);
   if (m === null) return undefined;
   const ms = Date.parse(`${m[1]}T00:00:00Z`);
   return Number.isNaN(ms) ? undefined : ms / DAY_MS;

@@ -18,20 +18,25 @@
  * chunk is written to `chunks/<day>.db` (committed) before the head row is
  * replaced, so a reader that sees the new head row also sees the old chunk.
  * A crash in between leaves the chunk in both places; replay and readers
- * de-duplicate (samples are strictly increasing per series).
+ * de-duplicate (samples are strictly increasing per series). Once a day is
+ * over, maintain() compacts its file into larger chunks (compact.ts).
  */
 import type Database from 'better-sqlite3';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChunkEncoder, decodeChunk, MAX_CHUNK_SPAN_MS, MAX_SAMPLES_PER_CHUNK } from './chunk.ts';
+import { Compactor } from './compact.ts';
 import { formatSeries, TsdbAppendError, type SampleRejection } from './errors.ts';
+import { HeadIndex } from './head-index.ts';
 import { defaultTsdbLimits, type TsdbLimits } from './limits.ts';
 import { toSampleBatch, type SampleAppender, type SampleBatch, type Series, type SeriesLabels } from './model.ts';
 import {
   blobToValue,
   canonicalLabels,
   chunkSchema,
+  chunkFileNames,
   chunksDir,
+  compactedFileName,
   dayFileName,
   dayOf,
   dayOfFileName,
@@ -53,6 +58,11 @@ export interface TsdbOptions {
    * flushed by maintain() and stops counting as active (default 1 h).
    */
   idleMs?: number;
+  /**
+   * Time one maintain() call may spend compacting a finished day file
+   * (default 200 ms; at least one series is compacted per call).
+   */
+  compactionBudgetMs?: number;
   /** Unix ms; injected by tests. */
   now?: () => number;
 }
@@ -87,11 +97,12 @@ export class TsdbWriter implements SampleAppender {
   readonly limits: Readonly<TsdbLimits>;
   readonly retentionDays: number;
   private readonly idleMs: number;
+  private readonly compactor: Compactor;
   private readonly now: () => number;
   private readonly index: Database.Database;
   private readonly dayDbs = new Map<number, Database.Database>();
-  /** tenant + '\0' + canonical labels → series. */
-  private readonly head = new Map<string, HeadSeries>();
+  /** tenant and canonical labels → series. */
+  private readonly head = new HeadIndex<HeadSeries>();
   private readonly activePerTenant = new Map<string, number>();
   /**
    * tenant → frozen label object → series. A frozen object cannot change, so
@@ -115,6 +126,13 @@ export class TsdbWriter implements SampleAppender {
       throw new Error(`tsdb retentionDays must be a positive integer, got ${this.retentionDays}`);
     }
     this.idleMs = options.idleMs ?? 3_600_000;
+    this.compactor = new Compactor(this.dir, options.compactionBudgetMs ?? 200, {
+      open: (day) => this.dayDb(day),
+      close: (day) => {
+        this.dayDbs.get(day)?.close();
+        this.dayDbs.delete(day);
+      },
+    });
     this.now = options.now ?? Date.now;
     this.index = openWritable(indexPath(this.dir), indexSchema);
     this.stmts = {
@@ -252,10 +270,11 @@ export class TsdbWriter implements SampleAppender {
 
   /**
    * Housekeeping, called periodically: flushes the open chunks of series idle
-   * for idleMs (they stop counting as active) and deletes day files older
-   * than the retention. Returns what it did.
+   * for idleMs (they stop counting as active), deletes day files older
+   * than the retention and compacts finished days (compact.ts), a step per
+   * call. Returns what it did.
    */
-  maintain(): { flushedSeries: number; droppedDays: string[] } {
+  maintain(): { flushedSeries: number; droppedDays: string[]; compactedDay?: string } {
     this.flushHead(); // head_log then names no series that leaves the head
     const now = this.now();
     const idle: HeadSeries[] = [];
@@ -277,12 +296,14 @@ export class TsdbWriter implements SampleAppender {
       }
     })();
     for (const hs of idle) this.forget(hs);
-    return { flushedSeries: idle.length, droppedDays: this.dropExpired(now) };
+    const droppedDays = this.dropExpired(now);
+    return { flushedSeries: idle.length, droppedDays, compactedDay: this.compactor.maintain(now, this.openChunkDays()) };
   }
 
   /** Closes connections. The head stays in head_chunks and is replayed on the next start. */
   close(): void {
     this.flushHead();
+    this.compactor.close();
     for (const db of this.dayDbs.values()) db.close();
     this.dayDbs.clear();
     this.index.close();
@@ -300,18 +321,25 @@ export class TsdbWriter implements SampleAppender {
     for (const name of names) {
       const day = dayOfFileName(name);
       if (day === undefined || day >= oldestKept) continue;
+      this.compactor.forgetDay(day);
       this.dayDbs.get(day)?.close();
       this.dayDbs.delete(day);
       for (const suffix of ['', '-wal', '-shm']) rmSync(join(chunksDir(this.dir), name + suffix), { force: true });
-      dropped.push(name);
+      if (!dropped.includes(dayFileName(day))) dropped.push(dayFileName(day)); // a day, compacted or not
     }
     return dropped;
   }
 
+  /** Days in which a head chunk starts: not finished, so not compacted. */
+  private openChunkDays(): Set<number> {
+    const open = new Set<number>();
+    for (const hs of this.head.values()) if (hs.enc.count > 0) open.add(dayOf(hs.enc.minT));
+    return open;
+  }
+
   private resolve(tenant: string, labels: SeriesLabels, rejections: SampleRejection[]): HeadSeries | undefined {
     const canonical = canonicalLabels(labels);
-    const key = `${tenant}\u0000${canonical}`;
-    const found = this.head.get(key);
+    const found = this.head.get(tenant, canonical, labels);
     if (found !== undefined) return found;
 
     const names = Object.keys(labels);
@@ -366,21 +394,23 @@ export class TsdbWriter implements SampleAppender {
     // A frozen label object cannot change under us: kept as it is, not copied (remote write's are shared).
     const own = Object.isFrozen(labels) ? labels : { ...labels };
     const hs: HeadSeries = { id, tenant, labels: own, enc: new ChunkEncoder(), lastT, lastV };
-    this.head.set(key, hs);
+    this.head.add(tenant, canonical, hs);
     this.activePerTenant.set(tenant, active + 1);
     return hs;
   }
 
   private forget(hs: HeadSeries): void {
     this.byLabelObject.clear();
-    this.head.delete(`${hs.tenant}\u0000${canonicalLabels(hs.labels)}`);
+    this.head.delete(hs.tenant, canonicalLabels(hs.labels), hs);
     this.activePerTenant.set(hs.tenant, this.activeSeries(hs.tenant) - 1);
   }
 
+  /** The day's compacted file when there is one (its original is about to be deleted), else the day file. */
   private dayDb(day: number): Database.Database {
     let db = this.dayDbs.get(day);
     if (db === undefined) {
-      db = openWritable(join(chunksDir(this.dir), dayFileName(day)), chunkSchema);
+      const compacted = join(chunksDir(this.dir), compactedFileName(day));
+      db = openWritable(existsSync(compacted) ? compacted : join(chunksDir(this.dir), dayFileName(day)), chunkSchema);
       this.dayDbs.set(day, db);
     }
     return db;
@@ -417,12 +447,7 @@ export class TsdbWriter implements SampleAppender {
            FROM head_chunks h JOIN series s ON s.id = h.series_id`,
       )
       .all();
-    let files: Set<string>;
-    try {
-      files = new Set(readdirSync(chunksDir(this.dir)));
-    } catch {
-      files = new Set();
-    }
+    const files = chunkFileNames(this.dir);
     const byId = new Map<number, HeadSeries>();
     const flushed: { hs: HeadSeries; chunk: { max_t: number; count: number; data: Buffer } }[] = [];
     for (const row of rows) {
@@ -433,7 +458,9 @@ export class TsdbWriter implements SampleAppender {
       const hs = this.addToHead(row.id, row.tenant, row.labels, last.t, last.v);
       hs.enc = enc;
       byId.set(hs.id, hs);
-      const chunk = files.has(dayFileName(dayOf(row.min_t))) ? this.flushedChunk(row.id, row.min_t) : undefined;
+      const day = dayOf(row.min_t);
+      const onDisk = files.has(dayFileName(day)) || files.has(compactedFileName(day));
+      const chunk = onDisk ? this.flushedChunk(row.id, row.min_t) : undefined;
       if (chunk !== undefined) flushed.push({ hs, chunk });
     }
     if (flushed.length > 0) {
@@ -478,7 +505,7 @@ export class TsdbWriter implements SampleAppender {
 
   private addToHead(id: number, tenant: string, canonical: string, lastT: number, lastV: number): HeadSeries {
     const hs: HeadSeries = { id, tenant, labels: JSON.parse(canonical) as SeriesLabels, enc: new ChunkEncoder(), lastT, lastV };
-    this.head.set(`${tenant}\u0000${canonical}`, hs);
+    this.head.add(tenant, canonical, hs);
     this.activePerTenant.set(tenant, this.activeSeries(tenant) + 1);
     return hs;
   }
