@@ -250,7 +250,9 @@ try {
 
   for (const server of servers) await waitVisible(server, workload);
 
-  // Memory and disk after ingest.
+  // Memory and disk after ingest, once every system has been idle for 3 s (Vigil's
+  // query workers collect the visibility check's garbage when idle; Go's GC runs on its own).
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
   for (const server of servers) console.log(`${server.name}_rss_mb ${fmt(rssMb(server.pid))}`);
   // Running: Vigil's SQLite WAL is not yet checkpointed, Prometheus' head is in its WAL
   // (it compacts into a block only when the head spans 3 h), VictoriaMetrics holds the
