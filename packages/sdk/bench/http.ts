@@ -9,13 +9,16 @@
  * core each. Rounds alternate bare/with and swap order every round, so drift
  * on a shared machine hits both; figures are medians over rounds, the
  * overhead the median of the rounds' paired ratios. The servers also report
- * their own CPU time per request: when the load generator and not the
- * server is the bottleneck, rps hides the overhead and CPU time does not.
+ * their own CPU time per request and how busy they were (CPU time / wall
+ * time): below ~95% busy the load generator, or another process on the
+ * machine, not the server was the bottleneck, and rps hides the overhead
+ * that CPU time per request still shows. The load averages before and after
+ * say how quiet the machine was.
  * Target: middleware_overhead_percent ≤ 5.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -89,14 +92,17 @@ async function startServer(variant: Variant): Promise<Server> {
 interface Run {
   rps: number;
   cpuMicrosPerRequest: number;
+  busyPercent: number;
 }
 
 async function run(server: Server, seconds: number): Promise<Run> {
   const before = await server.cpuMicros();
+  const started = performance.now();
   const result = await autocannon({ url: server.url, connections: 50, duration: seconds });
+  const wallMicros = (performance.now() - started) * 1000;
   const cpu = (await server.cpuMicros()) - before;
   if (result.errors > 0 || result.non2xx > 0) throw new Error(`${result.errors} errors, ${result.non2xx} non-2xx`);
-  return { rps: result.requests.total / seconds, cpuMicrosPerRequest: cpu / result.requests.total };
+  return { rps: result.requests.total / seconds, cpuMicrosPerRequest: cpu / result.requests.total, busyPercent: (100 * cpu) / wallMicros };
 }
 
 const median = (values: number[]): number => {
@@ -107,6 +113,7 @@ const median = (values: number[]): number => {
 
 async function main(seconds: number, rounds: number): Promise<void> {
   console.log(`machine ${cpus().length}x ${cpus()[0].model.trim()} node ${process.version}`);
+  console.log(`load_average_before ${loadavg()[0].toFixed(2)}`);
   const servers = new Map<Variant, Server>();
   for (const variant of variants) servers.set(variant, await startServer(variant));
   try {
@@ -120,6 +127,9 @@ async function main(seconds: number, rounds: number): Promise<void> {
     const rps = (v: Variant) => median(runs.get(v)!.map((r) => r.rps)).toFixed(0);
     const cpu = (v: Variant) => median(runs.get(v)!.map((r) => r.cpuMicrosPerRequest)).toFixed(2);
     const overhead = (v: Variant) => median(runs.get(v)!.map((r, i) => (1 - r.rps / bare[i].rps) * 100)).toFixed(1);
+    const cpuOverhead = (v: Variant) =>
+      median(runs.get(v)!.map((r, i) => (r.cpuMicrosPerRequest / bare[i].cpuMicrosPerRequest - 1) * 100)).toFixed(1);
+    const busy = (v: Variant) => median(runs.get(v)!.map((r) => r.busyPercent)).toFixed(0);
     const figures: [string, string][] = [
       ['hello_rps_bare', rps('bare')],
       ['hello_rps_with_middleware', rps('with_middleware')],
@@ -129,6 +139,11 @@ async function main(seconds: number, rounds: number): Promise<void> {
       ['hello_server_cpu_us_per_request_bare', cpu('bare')],
       ['hello_server_cpu_us_per_request_context_only', cpu('context_only')],
       ['hello_server_cpu_us_per_request_with_middleware', cpu('with_middleware')],
+      ['context_only_cpu_overhead_percent', cpuOverhead('context_only')],
+      ['middleware_cpu_overhead_percent', cpuOverhead('with_middleware')],
+      ['hello_server_busy_percent_bare', busy('bare')],
+      ['hello_server_busy_percent_with_middleware', busy('with_middleware')],
+      ['load_average_after', loadavg()[0].toFixed(2)],
     ];
     for (const [name, value] of figures) console.log(`${name} ${value}`);
   } finally {

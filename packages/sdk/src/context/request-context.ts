@@ -4,8 +4,8 @@
  * runs (timers, promises, streams, event emitters).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import { activeSpanIds } from './otel.ts';
+import { acceptedOrNewRequestId } from './request-id.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -40,13 +40,10 @@ export function setContextValue(key: 'tenant' | 'principal', value: string): voi
   if (context) context[key] = value;
 }
 
-/** Accepted incoming ids: printable, no spaces, at most 128 characters; anything else is replaced. */
-const acceptableId = /^[\x21-\x7e]{1,128}$/;
-
+/** The `x-request-id` header's id when acceptable (printable, no spaces, ≤ 128 chars), else a new UUID-shaped id. */
 export function requestIdFrom(headers: Record<string, string | string[] | undefined>): string {
   const raw = headers['x-request-id'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  return value && acceptableId.test(value) ? value : randomUUID();
+  return acceptedOrNewRequestId(Array.isArray(raw) ? raw[0] : raw);
 }
 
 /** The fields every log line gets while a request is handled, plus the active span's ids. */

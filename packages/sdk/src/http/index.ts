@@ -2,8 +2,11 @@
  * HTTP middleware for node:http, Express and Fastify, one core for all three
  * (observe-request.ts). Per request:
  *   - correlation: the `x-request-id` header's id when it is acceptable
- *     (printable, ≤ 128 chars), else a new UUID; echoed in the response's
- *     `x-request-id`; the rest of the request (handlers, promises, timers,
+ *     (printable, ≤ 128 chars), else a new UUID-shaped id
+ *     (context/request-id.ts); echoed in the response's `x-request-id`
+ *     (echo-request-id.ts: written with the status line, so
+ *     res.getHeader does not see it; a handler's own x-request-id wins);
+ *     the rest of the request (handlers, promises, timers,
  *     body events) runs inside the request context (context/), so every log
  *     line carries it;
  *   - metrics: http_requests_total and http_request_duration_seconds by

@@ -8,8 +8,9 @@ import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 // Imported, not the global: Node 20's global `performance` is a lazy getter, run on every access.
 import { performance } from 'node:perf_hooks';
-import { requestIdFrom, runWithContext, type RequestContext } from '../context/index.ts';
+import { acceptedOrNewRequestId, runWithContext, type RequestContext } from '../context/index.ts';
 import { sendMetrics } from '../metrics/index.ts';
+import { echoRequestId } from './echo-request-id.ts';
 import type { ResolvedObserveOptions } from './options.ts';
 
 /** Status recorded when the client went away before the response was complete (nginx's code). */
@@ -46,13 +47,12 @@ export function observeRequest<T>(
   // Observed already (the middleware installed twice, a sub-app): count once.
   if ((res as ObservedResponse)[kObservation] !== undefined) return next();
   const raw = req.rawHeaders;
-  const incomingId = headerValue(raw, 'x-request-id');
-  const context: RequestContext = { requestId: requestIdFrom(incomingId === undefined ? noHeaders : { 'x-request-id': incomingId }) };
+  const context: RequestContext = { requestId: acceptedOrNewRequestId(headerValue(raw, 'x-request-id')) };
   if (options.tenant !== undefined) {
     const tenant = callUserFunction(options.tenant, req, 'tenant');
     if (tenant) context.tenant = tenant;
   }
-  res.setHeader('x-request-id', context.requestId);
+  echoRequestId(res, context.requestId);
   (res as ObservedResponse)[kObservation] = new Observation(options, req, context, route, performance.now());
   res.on('close', onClose);
   if (!hasBody(raw)) return runWithContext(context, next);
@@ -88,8 +88,6 @@ function onClose(this: ObservedResponse): void {
   const status = this.writableFinished ? this.statusCode : CLIENT_CLOSED_STATUS;
   options.metrics.http.record(req.method ?? '', route, status, context.tenant, seconds);
 }
-
-const noHeaders = Object.freeze({});
 
 // Headers are read from rawHeaders: Node builds req.headers lazily, and
 // building it costs more than these scans when the handler never asks.
