@@ -20,6 +20,7 @@ import { createLogger } from './telemetry/logger.ts';
 import { createMetrics, registerStoreGauges } from './telemetry/metrics.ts';
 import { TsdbWriter } from './tsdb/index.ts';
 import { RemoteWriteDecoder } from './ingest/remote-write/index.ts';
+import { collectGarbageWhenIdle } from './collect-garbage.ts';
 import { ScrapeManager, createScrapeFailuresCounter, scrapeConfigSchema, type ScrapeSection } from './scrape/index.ts';
 import { MetadataStore } from './metadata/index.ts';
 import { registerMetadataApi } from './api/prom-v1/metadata.ts';
@@ -78,6 +79,8 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const metadata = new MetadataStore(clock);
   // keeps head_log (replayed at start) short; queries flush first anyway
   const tsdbHeadFlush = clock.setInterval(() => tsdb.flushHead(), 1_000);
+  // returns the garbage a burst of ingest leaves behind (V8 does not, while idle)
+  const idleCollection = collectGarbageWhenIdle(clock);
 
   // ingest
   const redaction = config.redaction;
@@ -209,6 +212,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
       retention.stop();
       tsdbMaintenance.stop();
       tsdbHeadFlush.stop();
+      idleCollection.stop();
       alerting.close();
       oncall.stop();
       dashboards.stop();

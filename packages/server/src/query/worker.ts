@@ -7,7 +7,7 @@ import { isVigilError } from '../errors.ts';
 import { join } from 'node:path';
 import { ReadConnections, SqliteLogReader } from '../store/sqlite/log-reader.ts';
 import { TsdbQuerier } from '../tsdb/index.ts';
-import { collectorAfterGrowth } from './collect-garbage.ts';
+import { collectorAfterGrowth } from '../collect-garbage.ts';
 import { operations, type OperationName, type QuerySources } from './operations.ts';
 
 export interface WorkerRequest {

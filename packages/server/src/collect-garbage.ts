@@ -1,13 +1,15 @@
 /**
  * A full garbage collection once the heap has grown by a threshold since the
- * last one, for query workers. A large query leaves its garbage (chunk rows,
+ * last one, for query workers and the idle main thread. A large query leaves its garbage (chunk rows,
  * decoded columns, the JSON reply: ~150 MB for one selector over 100k
  * series) resident in an idle worker: V8 runs no major GC until the heap
  * grows again, which may be never. The worker calls this when idle, so the
  * pause (tens of ms) delays no query.
  */
+import { performance } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { Clock } from './clock.ts';
 
 /** Returns a function to call between queries; it collects when the heap grew by `growthBytes`. */
 export function collectorAfterGrowth(growthBytes: number): () => void {
@@ -34,4 +36,20 @@ function exposeGc(): () => void {
   const gc = runInNewContext('gc') as () => void;
   setFlagsFromString('--no-expose-gc');
   return gc;
+}
+
+/**
+ * For the main thread: every `everyMs`, collects (as above, past 64 MB of
+ * growth) if the event loop was nearly idle over the interval, so the pause
+ * lands between bursts of ingest rather than in one.
+ */
+export function collectGarbageWhenIdle(clock: Clock, everyMs = 5_000): { stop(): void } {
+  const collect = collectorAfterGrowth(64 * 1024 * 1024);
+  let previous = performance.eventLoopUtilization();
+  return clock.setInterval(() => {
+    const current = performance.eventLoopUtilization();
+    const busy = performance.eventLoopUtilization(current, previous).utilization;
+    previous = current;
+    if (busy < 0.05) collect();
+  }, everyMs);
 }
