@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Runs Vigil's TypeScript sources directly through tsx: no build step.
-import { register } from 'tsx/esm/api';
+// Runs Vigil from its TypeScript sources: bundled into plain JavaScript
+// (bundle.js says why), or through tsx where the bundle cannot be written.
+import { bundleServer } from './bundle.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const entry = new URL('../src/cli/main.ts', import.meta.url);
+const bundled = await bundleServer(entry);
+if (bundled === undefined) (await import('tsx/esm/api')).register();
+const { main } = await import((bundled ?? entry).href);
 process.exitCode = await main(process.argv.slice(2));
