@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeChunk, decodeChunkInto, encodeChunk, ChunkEncoder } from './chunk.ts';
+import { cellStats, MAX_CELL_BYTES } from './cell-slab.ts';
 import { isStaleNaN, staleNaN, type Sample } from './model.ts';
 
 const view = new DataView(new ArrayBuffer(8));
@@ -177,4 +178,93 @@ test('after an outlier such as a staleness marker, the value window narrows agai
   const data = assertRoundTrip(samples);
   // Keeping the wide window (Prometheus' rule) costs 8 bytes a sample from then on: 11,474 bytes here.
   assert.ok(data.length < 3000, `${data.length} bytes`);
+});
+
+test('encoders growing side by side (as the head does) keep their bytes apart, exactly', () => {
+  // Values of every kind, so the encoders move through all cell sizes at different times.
+  const next = rng(7);
+  const value = (s: number, i: number): number =>
+    i % 17 === 5 ? staleNaN() : s % 3 === 0 ? next() * 1e6 : s % 3 === 1 ? -0 : 1000 + i * s;
+  const encoders = Array.from({ length: 50 }, () => new ChunkEncoder());
+  const expected: Sample[][] = encoders.map(() => []);
+  for (let i = 0; i < 600; i++) {
+    encoders.forEach((enc, s) => {
+      const sample = { t: i * 15_000 + (s % 2 ? i % 5 : 0), v: value(s, i) };
+      enc.append(sample.t, sample.v);
+      expected[s].push(sample);
+    });
+  }
+  encoders.forEach((enc, s) => {
+    const back = decodeChunk(enc.bytes(), enc.count);
+    assert.equal(back.length, 600);
+    for (let i = 0; i < back.length; i++) {
+      assert.equal(back[i].t, expected[s][i].t, `series ${s} t at ${i}`);
+      assert.equal(bits(back[i].v), bits(expected[s][i].v), `series ${s} value bits at ${i}`);
+    }
+    enc.release();
+  });
+});
+
+test('release() gives the cell back and leaves an encoder that encodes as a new one', () => {
+  const before = cellStats().cellsInUse;
+  const enc = new ChunkEncoder();
+  assert.equal(cellStats().cellsInUse, before, 'no cell before the first sample');
+  for (let i = 0; i < 200; i++) enc.append(i * 1000, Math.sqrt(i));
+  assert.equal(cellStats().cellsInUse, before + 1, 'one cell however far it grew');
+  enc.release();
+  assert.equal(cellStats().cellsInUse, before);
+  assert.equal(enc.count, 0);
+  assert.equal(enc.bytes().length, 0);
+  const samples = Array.from({ length: 30 }, (_, i) => ({ t: 5_000 + i * 10, v: i === 3 ? staleNaN() : i * 0.1 }));
+  for (const s of samples) enc.append(s.t, s.v);
+  assert.deepEqual(enc.bytes(), encodeChunk(samples).data);
+  assert.equal(enc.minT, 5_000);
+  enc.release();
+  enc.release(); // twice is harmless
+  assert.equal(cellStats().cellsInUse, before);
+});
+
+test('clear() keeps a well-filled cell for the next chunk and gives back one mostly empty', () => {
+  const before = cellStats().cellsInUse;
+  const enc = new ChunkEncoder();
+  for (let i = 0; i < 120; i++) enc.append(i * 15_000, Math.sin(i));
+  const full = enc.bytes();
+  enc.clear();
+  assert.equal(enc.count, 0);
+  assert.equal(enc.bytes().length, 0);
+  const samples = Array.from({ length: 120 }, (_, i) => ({ t: 2e9 + i * 15_000, v: i === 7 ? staleNaN() : Math.cos(i) }));
+  enc.append(samples[0].t, samples[0].v);
+  assert.equal(enc.bytes().buffer, full.buffer, 'the same cell');
+  assert.equal(enc.bytes().byteOffset, full.byteOffset, 'the same cell');
+  for (const s of samples.slice(1)) enc.append(s.t, s.v);
+  assert.deepEqual(enc.bytes(), encodeChunk(samples).data, 'encodes as a new encoder, no bits left over');
+  assert.equal(cellStats().cellsInUse, before + 1);
+
+  // A short chunk after a long one (a cut at a day boundary): the large cell goes back.
+  enc.clear();
+  enc.append(0, 1);
+  const small = enc.bytes();
+  enc.clear();
+  assert.equal(cellStats().cellsInUse, before, 'a mostly empty cell is given back');
+  enc.append(0, 1);
+  assert.deepEqual(enc.bytes(), small);
+  enc.release();
+  assert.equal(cellStats().cellsInUse, before);
+});
+
+test('a chunk past the largest cell size moves to a buffer of its own and still round-trips', () => {
+  const before = cellStats().cellsInUse;
+  const next = rng(3);
+  // Random doubles and jittered times: about 10 bytes a sample, so 1440 samples pass MAX_CELL_BYTES.
+  const samples = Array.from({ length: 1440 }, (_, i) => ({ t: i * 15_000 + Math.floor(next() * 100_000), v: next() }));
+  const enc = new ChunkEncoder();
+  for (const s of samples) enc.append(s.t, s.v);
+  assert.ok(enc.bytes().length > MAX_CELL_BYTES, `${enc.bytes().length} bytes`);
+  assert.equal(cellStats().cellsInUse, before, 'the cell was given back when it moved');
+  const back = decodeChunk(enc.bytes(), enc.count);
+  for (let i = 0; i < samples.length; i++) {
+    assert.equal(back[i].t, samples[i].t);
+    assert.equal(bits(back[i].v), bits(samples[i].v));
+  }
+  enc.release();
 });

@@ -17,6 +17,7 @@
  *   '11' + 5 bits leading zeros + 6 bits length (0 means 64) + the bits.
  * The sample count is kept beside the bytes (the stored row, the head).
  */
+import { BitWriter } from './bit-writer.ts';
 import type { Sample } from './model.ts';
 
 /** Prometheus' target: 120 samples is where compression stops improving. */
@@ -29,51 +30,13 @@ const TWO32 = 4294967296;
 const WINDOW_HEADER_BITS = 11;
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
+// The encoder keeps the previous value's halves signed: int32 fields are
+// small integers, held in the object, where uint32 ones would each be a boxed double.
+const i32 = new Int32Array(f64.buffer);
 // Float64Array shares the platform's byte order; index the halves accordingly.
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE ? 1 : 0;
 const LO = LITTLE ? 0 : 1;
-
-class BitWriter {
-  buf = new Uint8Array(64);
-  bits = 0;
-
-  /** Writes the low n bits of value (n ≤ 32), most significant first. */
-  write(value: number, n: number): void {
-    if (n === 0) return;
-    const need = ((this.bits + n + 7) >>> 3) + 1;
-    if (need > this.buf.length) {
-      const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
-      grown.set(this.buf);
-      this.buf = grown;
-    }
-    let bits = this.bits;
-    while (n > 0) {
-      const free = 8 - (bits & 7);
-      const take = free < n ? free : n;
-      const chunk = (value >>> (n - take)) & ((1 << take) - 1);
-      this.buf[bits >>> 3] |= chunk << (free - take);
-      n -= take;
-      bits += take;
-    }
-    this.bits = bits;
-  }
-
-  bit(b: number): void {
-    this.write(b, 1);
-  }
-
-  /** A signed integer (|x| < 2^53) as 64-bit two's complement. */
-  int64(x: number): void {
-    const hi = Math.floor(x / TWO32);
-    this.write(hi >>> 0, 32);
-    this.write(x - hi * TWO32, 32);
-  }
-
-  bytes(): Uint8Array {
-    return this.buf.subarray(0, (this.bits + 7) >>> 3);
-  }
-}
 
 /**
  * Decoding reads the stream as big-endian 32-bit words (copied into a scratch
@@ -146,8 +109,8 @@ export class ChunkEncoder {
   append(t: number, v: number): void {
     const w = this.w;
     f64[0] = v;
-    const hi = u32[HI];
-    const lo = u32[LO];
+    const hi = i32[HI];
+    const lo = i32[LO];
     if (this.count === 0) {
       w.int64(t);
       w.write(hi, 32);
@@ -214,9 +177,41 @@ export class ChunkEncoder {
     writeBits64(w, sh, sl, n);
   }
 
-  /** The encoded bytes so far (a view: copy before the next append if kept). */
+  /** The encoded bytes so far (a view: copy before the next append or release() if kept). */
   bytes(): Uint8Array {
     return this.w.bytes();
+  }
+
+  /**
+   * Gives the bytes' cell back to the shared pool; the encoder is empty
+   * afterwards, as if new. An encoder dropped without it keeps its cell
+   * until the process ends.
+   */
+  release(): void {
+    this.w.release();
+    this.restart();
+  }
+
+  /**
+   * Empties the encoder for a series' next chunk. The cell is kept when this
+   * chunk filled half of it or more: the next chunk is likely as large, and
+   * growing again would copy it through every smaller size, the head's
+   * series (which grow in step) holding cells of two sizes at once.
+   */
+  clear(): void {
+    this.w.clear();
+    this.restart();
+  }
+
+  private restart(): void {
+    this.count = 0;
+    this.minT = 0;
+    this.maxT = 0;
+    this.delta = 0;
+    this.hi = 0;
+    this.lo = 0;
+    this.leading = 0xff;
+    this.trailing = 0;
   }
 }
 
@@ -367,5 +362,7 @@ export function decodeChunkInto(
 export function encodeChunk(samples: Sample[]): { data: Uint8Array; count: number } {
   const enc = new ChunkEncoder();
   for (const s of samples) enc.append(s.t, s.v);
-  return { data: enc.bytes().slice(), count: enc.count };
+  const chunk = { data: enc.bytes().slice(), count: enc.count };
+  enc.release();
+  return chunk;
 }

@@ -213,23 +213,27 @@ class DayCompaction {
   /** One series' chunks (by min_t) re-encoded into as few chunks as the limits allow. */
   private compactSeries(rows: SourceRow[]): void {
     const seriesId = rows[0].series_id;
-    let enc = new ChunkEncoder();
+    const enc = new ChunkEncoder();
     let lastT = -Infinity;
-    for (const row of rows) {
-      if (this.cols.t.length < row.count) this.cols = { t: new Float64Array(row.count), v: new Float64Array(row.count) };
-      const n = decodeChunkInto(row.data, row.count, this.cols, 0);
-      for (let i = 0; i < n; i++) {
-        const t = this.cols.t[i];
-        if (t <= lastT) continue; // samples are strictly increasing; never write one twice
-        if (enc.count >= MAX_COMPACTED_SAMPLES || (enc.count > 0 && t - enc.minT >= MAX_COMPACTED_SPAN_MS)) {
-          this.insert.run(seriesId, enc.minT, enc.maxT, enc.count, enc.bytes());
-          enc = new ChunkEncoder();
+    try {
+      for (const row of rows) {
+        if (this.cols.t.length < row.count) this.cols = { t: new Float64Array(row.count), v: new Float64Array(row.count) };
+        const n = decodeChunkInto(row.data, row.count, this.cols, 0);
+        for (let i = 0; i < n; i++) {
+          const t = this.cols.t[i];
+          if (t <= lastT) continue; // samples are strictly increasing; never write one twice
+          if (enc.count >= MAX_COMPACTED_SAMPLES || (enc.count > 0 && t - enc.minT >= MAX_COMPACTED_SPAN_MS)) {
+            this.insert.run(seriesId, enc.minT, enc.maxT, enc.count, enc.bytes());
+            enc.clear(); // empty for the next chunk
+          }
+          enc.append(t, this.cols.v[i]);
+          lastT = t;
         }
-        enc.append(t, this.cols.v[i]);
-        lastT = t;
       }
+      if (enc.count > 0) this.insert.run(seriesId, enc.minT, enc.maxT, enc.count, enc.bytes());
+    } finally {
+      enc.release();
     }
-    if (enc.count > 0) this.insert.run(seriesId, enc.minT, enc.maxT, enc.count, enc.bytes());
   }
 }
 

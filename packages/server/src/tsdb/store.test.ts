@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { LabelMatcher } from '../logql/source.ts';
+import { cellStats } from './cell-slab.ts';
 import { TsdbAppendError } from './errors.ts';
 import { isStaleNaN, staleNaN, type Sample, type Series } from './model.ts';
 import { TsdbQuerier } from './querier.ts';
@@ -291,6 +292,26 @@ test('maintain() flushes idle series and drops day files past retention', (t) =>
   assert.ok(!existsSync(join(dir, 'chunks', '2025-06-08.db')));
   assert.deepEqual(querier().select([eq('__name__', 'old')], 0, NOW + 2 * DAY), []);
   assert.equal(querier().select([eq('__name__', 'new')], 0, NOW + 2 * DAY).length, 1);
+});
+
+test('open chunks give their cells back when cut, when their series leaves the head, and on close', (t) => {
+  const { dir, writer, querier } = setup(t, { idleMs: 600_000 });
+  const before = cellStats().cellsInUse;
+  // 300 samples: two chunks cut at 120, the third open.
+  writer.append('t1', [series({ __name__: 'busy' }, NOW - 300 * 15_000, 300, 15_000, (i) => i * 0.5)]);
+  writer.append('t1', [series({ __name__: 'idle' }, NOW - 2 * DAY, 10)]);
+  writer.append('t1', [series({ __name__: 'quiet' }, NOW - 60_000, 2)]);
+  assert.equal(cellStats().cellsInUse, before + 3, 'one cell per open chunk');
+  writer.maintain();
+  assert.equal(writer.activeSeries('t1'), 2);
+  assert.equal(cellStats().cellsInUse, before + 2, 'the idle series gave its cell back');
+  assert.equal(querier().select([eq('__name__', 'busy')], 0, NOW)[0].samples.length, 300);
+  writer.close();
+  assert.equal(cellStats().cellsInUse, before);
+  const reopened = new TsdbWriter({ dir, now: () => NOW });
+  assert.equal(cellStats().cellsInUse, before + 2, 'the replayed head holds its cells again');
+  reopened.close();
+  assert.equal(cellStats().cellsInUse, before);
 });
 
 test('a querier runs in a worker thread with its own connection', async (t) => {

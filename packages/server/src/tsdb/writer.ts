@@ -260,9 +260,9 @@ export class TsdbWriter implements SampleAppender {
       let list = closed.get(day);
       if (list === undefined) closed.set(day, (list = []));
       list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: enc.bytes().slice() });
-      hs.enc = new ChunkEncoder();
+      enc.clear(); // empty for the next chunk
     }
-    hs.enc.append(t, v);
+    enc.append(t, v);
     hs.lastT = t;
     hs.lastV = v;
     this.dirty.add(hs);
@@ -303,6 +303,7 @@ export class TsdbWriter implements SampleAppender {
   /** Closes connections. The head stays in head_chunks and is replayed on the next start. */
   close(): void {
     this.flushHead();
+    this.releaseHead();
     this.compactor.close();
     for (const db of this.dayDbs.values()) db.close();
     this.dayDbs.clear();
@@ -400,9 +401,15 @@ export class TsdbWriter implements SampleAppender {
   }
 
   private forget(hs: HeadSeries): void {
+    hs.enc.release();
     this.byLabelObject.clear();
     this.head.delete(hs.tenant, canonicalLabels(hs.labels), hs);
     this.activePerTenant.set(hs.tenant, this.activeSeries(hs.tenant) - 1);
+  }
+
+  /** Open chunks' bytes live in shared slabs (cell-slab.ts): given back when the head is dropped. */
+  private releaseHead(): void {
+    for (const hs of this.head.values()) hs.enc.release();
   }
 
   /** The day's compacted file when there is one (its original is about to be deleted), else the day file. */
@@ -427,6 +434,7 @@ export class TsdbWriter implements SampleAppender {
   }
 
   private reloadHead(): void {
+    this.releaseHead();
     this.head.clear();
     this.dirty.clear();
     this.activePerTenant.clear();
@@ -469,7 +477,7 @@ export class TsdbWriter implements SampleAppender {
           const samples = decodeChunk(chunk.data, chunk.count);
           hs.lastT = chunk.max_t;
           hs.lastV = samples[samples.length - 1].v;
-          hs.enc = new ChunkEncoder();
+          hs.enc.release();
           this.stmts.setLast.run(hs.lastT, valueToBlob(hs.lastV), hs.id);
           this.stmts.deleteHead.run(hs.id);
         }
