@@ -43,7 +43,7 @@ function exposeGc(): () => void {
  * growth) if the event loop was nearly idle over the interval, so the pause
  * lands between bursts of ingest rather than in one.
  */
-export function collectGarbageWhenIdle(clock: Clock, everyMs = 5_000): { stop(): void } {
+export function collectGarbageWhenIdle(clock: Clock, everyMs = 1_000): { stop(): void } {
   const collect = collectorAfterGrowth(64 * 1024 * 1024);
   let previous = performance.eventLoopUtilization();
   return clock.setInterval(() => {
