@@ -54,9 +54,11 @@ test('amtool adds, updates, queries and expires silences, queries and adds alert
     return true;
   });
 
+  // amtool compares endsAt with the real clock: the alerts must not have ended by then
+  const endsAt = new Date(Date.now() + 3_600_000).toISOString();
   api.core.listed = [
-    gettableAlert({ alertname: 'DiskFull', instance: 'db1' }, { annotations: { summary: 'disk is full' } }),
-    gettableAlert({ alertname: 'Quiet' }, { status: { state: 'suppressed', silencedBy: [id] } }),
+    gettableAlert({ alertname: 'DiskFull', instance: 'db1' }, { annotations: { summary: 'disk is full' }, endsAt }),
+    gettableAlert({ alertname: 'Quiet' }, { status: { state: 'suppressed', silencedBy: [id] }, endsAt }),
   ];
   const alerts = JSON.parse(await amtool('alert', 'query', '-o', 'json')) as { labels: Record<string, string> }[];
   assert.deepEqual(alerts.map((a) => a.labels.alertname), ['DiskFull']);
