@@ -52,3 +52,8 @@ export function formatSeries(labels: Record<string, string>): string {
     .map((k) => `${k}=${JSON.stringify(labels[k])}`);
   return `${name}{${rest.join(', ')}}`;
 }
+
+export function rejection(reason: RejectionReason, labels: Record<string, string>, message: string): SampleRejection {
+  const series = formatSeries(labels);
+  return { reason, series, message: `${message}, series ${series}` };
+}

@@ -26,9 +26,9 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChunkEncoder, decodeChunk, MAX_CHUNK_SPAN_MS, MAX_SAMPLES_PER_CHUNK } from './chunk.ts';
 import { Compactor } from './compact.ts';
-import { formatSeries, TsdbAppendError, type SampleRejection } from './errors.ts';
+import { rejection, TsdbAppendError, type SampleRejection } from './errors.ts';
 import { HeadIndex } from './head-index.ts';
-import { defaultTsdbLimits, type TsdbLimits } from './limits.ts';
+import { checkNewSeries, defaultTsdbLimits, type TsdbLimits } from './limits.ts';
 import { toSampleBatch, type SampleAppender, type SampleBatch, type Series, type SeriesLabels } from './model.ts';
 import {
   blobToValue,
@@ -240,16 +240,16 @@ export class TsdbWriter implements SampleAppender {
 
   /** Why a sample cannot be appended, 'skip' for an identical re-send (as Prometheus ignores it). */
   private checkSample(hs: HeadSeries, t: number, v: number, oldest: number): SampleRejection | 'skip' | undefined {
-    if (!Number.isSafeInteger(t)) return reject('invalid_timestamp', hs.labels, `invalid timestamp ${t}`);
+    if (!Number.isSafeInteger(t)) return rejection('invalid_timestamp', hs.labels, `invalid timestamp ${t}`);
     if (t < oldest) {
-      return reject('sample_too_old', hs.labels, `sample at ${new Date(t).toISOString()} is older than the ${this.retentionDays}-day retention`);
+      return rejection('sample_too_old', hs.labels, `sample at ${new Date(t).toISOString()} is older than the ${this.retentionDays}-day retention`);
     }
     if (t > hs.lastT) return undefined;
     if (t < hs.lastT) {
-      return reject('out_of_order_sample', hs.labels, `out of order sample: timestamp ${t} is older than the series' last ${hs.lastT}`);
+      return rejection('out_of_order_sample', hs.labels, `out of order sample: timestamp ${t} is older than the series' last ${hs.lastT}`);
     }
     if (sameBits(v, hs.lastV)) return 'skip';
-    return reject('duplicate_sample_for_timestamp', hs.labels, `duplicate sample for timestamp ${t} with a different value`);
+    return rejection('duplicate_sample_for_timestamp', hs.labels, `duplicate sample for timestamp ${t} with a different value`);
   }
 
   /** Appends to the open chunk, cutting it (into `closed`) at 120 samples, 2 h or a UTC day. */
@@ -343,38 +343,10 @@ export class TsdbWriter implements SampleAppender {
     const found = this.head.get(tenant, canonical, labels);
     if (found !== undefined) return found;
 
-    const names = Object.keys(labels);
-    const limits = this.limits;
-    if (names.length > limits.maxLabelsPerSeries) {
-      rejections.push(
-        reject('max_labels_per_series', labels, `series has ${names.length} labels, more than the limit max_labels_per_series=${limits.maxLabelsPerSeries}`),
-      );
-      return undefined;
-    }
-    for (const name of names) {
-      if (name.length > limits.maxLabelNameLength) {
-        rejections.push(
-          reject('max_label_name_length', labels, `label name ${JSON.stringify(name.slice(0, 64))}… is ${name.length} characters, more than the limit max_label_name_length=${limits.maxLabelNameLength}`),
-        );
-        return undefined;
-      }
-      const value = labels[name];
-      if (value.length > limits.maxLabelValueLength) {
-        rejections.push(
-          reject('max_label_value_length', { __name__: labels.__name__ ?? '' }, `value of label ${name} is ${value.length} characters, more than the limit max_label_value_length=${limits.maxLabelValueLength}`),
-        );
-        return undefined;
-      }
-    }
-    if (!labels.__name__) {
-      rejections.push(reject('missing_metric_name', labels, 'series has no __name__ label'));
-      return undefined;
-    }
     const active = this.activeSeries(tenant);
-    if (active >= limits.maxSeriesPerTenant) {
-      rejections.push(
-        reject('max_series_per_tenant', labels, `tenant ${JSON.stringify(tenant)} has ${active} active series, the limit max_series_per_tenant=${limits.maxSeriesPerTenant}`),
-      );
+    const refused = checkNewSeries(tenant, labels, this.limits, active);
+    if (refused !== undefined) {
+      rejections.push(refused);
       return undefined;
     }
 
@@ -390,7 +362,7 @@ export class TsdbWriter implements SampleAppender {
       }
     } else {
       id = Number(this.stmts.insertSeries.run(tenant, canonical).lastInsertRowid);
-      for (const name of names) this.stmts.insertPosting.run(tenant, name, labels[name], id);
+      for (const name of Object.keys(labels)) this.stmts.insertPosting.run(tenant, name, labels[name], id);
     }
     // A frozen label object cannot change under us: kept as it is, not copied (remote write's are shared).
     const own = Object.isFrozen(labels) ? labels : { ...labels };
@@ -523,9 +495,4 @@ export class TsdbWriter implements SampleAppender {
       .prepare<[number, number], { max_t: number; count: number; data: Buffer }>('SELECT max_t, count, data FROM chunks WHERE series_id = ? AND min_t = ?')
       .get(seriesId, minT);
   }
-}
-
-function reject(reason: SampleRejection['reason'], labels: SeriesLabels, message: string): SampleRejection {
-  const series = formatSeries(labels);
-  return { reason, series, message: `${message}, series ${series}` };
 }
