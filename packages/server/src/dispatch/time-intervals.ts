@@ -5,6 +5,7 @@
  * fields are read in `location` through Intl, so DST shifts are right.
  */
 import { z } from 'zod';
+import { isTimeZone, toWall } from '../local-time.ts';
 
 /** Inclusive range of integers, e.g. weekdays 1..5. */
 export interface IntRange {
@@ -81,15 +82,6 @@ const timeRange = z
     return { start_minute: start ?? 0, end_minute: end ?? 0 };
   });
 
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const location = z
   .string()
   .refine((name) => name === 'Local' || isTimeZone(name), { error: (issue) => `"${String(issue.input)}" is not a known IANA time zone` });
@@ -148,36 +140,17 @@ interface WallClock {
   minute: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Alertmanager's `location`: absent or "UTC" is UTC, "Local" the server's own zone. */
+const LOCAL_ZONE = new Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-function formatterFor(zone: string | undefined): Intl.DateTimeFormat {
-  const key = zone === undefined || zone === 'UTC' ? 'UTC' : zone === 'Local' ? '' : zone;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: key || undefined,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      weekday: 'long',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(key, f);
-  }
-  return f;
-}
-
-function wallClock(atMs: number, zone: string | undefined): WallClock {
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(zone).formatToParts(atMs)) parts[p.type] = p.value;
+function wallClock(atMs: number, location: string | undefined): WallClock {
+  const wall = new Date(toWall(atMs, location === undefined ? 'UTC' : location === 'Local' ? LOCAL_ZONE : location));
   return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    weekday: WEEKDAYS.indexOf(parts.weekday.toLowerCase()),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    weekday: wall.getUTCDay(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
   };
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { digestConfigSchema } from './digest-scheduler.ts';
 import { parseDurationMs } from '../config/duration.ts';
-import { isTimeZone, minuteOfDay, parseConfigTime, toWall } from './local-time.ts';
+import { isTimeZone, minuteOfDay, parseConfigTime, toWall } from '../local-time.ts';
 import type { EscalationSettings } from './escalation.ts';
 import type { IncidentSettings } from './incidents.ts';
 import { OVERRIDE_LAYER, type EscalationPolicy, type Layer, type NotifyTarget, type OncallConfig, type Override, type Rotation, type Schedule } from './model.ts';

@@ -14,7 +14,7 @@ import type { LabelSet, Notification, NotificationAlert, NotifierPort } from '..
 import { VigilError } from '../errors.ts';
 import { digest, type AlertFires, type Digest, type PersonPages } from './fatigue.ts';
 import type { IncidentStore } from './incident-store.ts';
-import { DAY_MS, fromWall, isTimeZone, MINUTE_MS, startOfDay, toWall } from './local-time.ts';
+import { DAY_MS, fromWall, isTimeZone, MINUTE_MS, startOfDay, toWall } from '../local-time.ts';
 
 /** The proposed `oncall.digest` config key. */
 export const digestConfigSchema = z

@@ -6,7 +6,7 @@
 import type { LabelSet } from '../dispatch/model.ts';
 import type { Severity } from './escalation.ts';
 import type { IncidentStore, PageReason } from './incident-store.ts';
-import { DAY_MS, fromWall, startOfDay, toWall } from './local-time.ts';
+import { DAY_MS, fromWall, startOfDay, toWall } from '../local-time.ts';
 
 export interface FatigueOptions {
   enabled: boolean;

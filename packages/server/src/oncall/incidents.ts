@@ -10,7 +10,7 @@ import { VigilError } from '../errors.ts';
 import type { EscalationPolicy, Severity } from './escalation.ts';
 import { nextLocalMidnight } from './fatigue.ts';
 import type { AlertStatus, Incident, IncidentAlert, IncidentFilter, IncidentPatch, IncidentStore, TimelineEntry, Via } from './incident-store.ts';
-import { DAY_MS, isTimeZone } from './local-time.ts';
+import { DAY_MS, isTimeZone } from '../local-time.ts';
 
 export interface IncidentAlertInput {
   fingerprint: string;

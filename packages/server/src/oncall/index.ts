@@ -17,7 +17,7 @@ export {
 } from './model.ts';
 export { oncallConfigSchema, type OncallConfigInput } from './config.ts';
 export { MAX_SHIFTS_RANGE_MS, onCallAt, shifts } from './schedule.ts';
-export { fromWall, isTimeZone, parseConfigTime, toWall } from './local-time.ts';
+export { fromWall, isTimeZone, parseConfigTime, toWall } from '../local-time.ts';
 export { createDirectory, type OncallDirectory } from './directory.ts';
 
 // Escalation engine, incidents and fatigue control. The engine's own policy type is exported as

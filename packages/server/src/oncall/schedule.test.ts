@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isVigilError } from '../errors.ts';
 import { oncallConfigSchema } from './config.ts';
-import { DAY_MS } from './local-time.ts';
+import { DAY_MS } from '../local-time.ts';
 import type { Schedule } from './model.ts';
 import { onCallAt, shifts } from './schedule.ts';
 

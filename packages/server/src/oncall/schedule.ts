@@ -7,7 +7,7 @@
  * instants, so onCallAt() and shifts() always agree.
  */
 import { VigilError } from '../errors.ts';
-import { DAY_MS, MINUTE_MS, fromWall, startOfDay, toWall, weekdayOf } from './local-time.ts';
+import { DAY_MS, MINUTE_MS, fromWall, startOfDay, toWall, weekdayOf } from '../local-time.ts';
 import { OVERRIDE_LAYER, type Layer, type OnCall, type Restriction, type Schedule, type Shift } from './model.ts';
 
 const HOUR_MS = 3_600_000;
