@@ -10,6 +10,7 @@ import { ActingAs } from './ActingAs.tsx';
 import { SeverityBadge, StateBadge } from './Badges.tsx';
 import { IncidentActions } from './IncidentActions.tsx';
 import { IncidentRecord } from './IncidentRecord.tsx';
+import { StackedTablePanel, type Column } from './StackedTablePanel.tsx';
 import { detailText, openForText, pagesInOrder, stepText, timelineInOrder } from './incident-view.ts';
 // the label chips' styles
 
@@ -93,71 +94,44 @@ function IncidentSections({ detail }: { detail: IncidentDetail }) {
   );
 }
 
+const timelineColumns: Column<IncidentTimelineEntry>[] = [
+  { label: 'Time', cell: (entry) => dateTimeText(parseTime(entry.at)) },
+  { label: 'Actor', cell: (entry) => entry.actor },
+  { label: 'Action', cell: (entry) => entry.action },
+  { label: 'Via', cell: (entry) => entry.via },
+  { label: 'Detail', cell: (entry) => detailText(entry.detail) },
+];
+
 function Timeline({ entries }: { entries: IncidentTimelineEntry[] }) {
   return (
-    <section className="panel" aria-labelledby="oncall-timeline">
-      <h2 id="oncall-timeline">Timeline</h2>
-      {entries.length === 0 ? (
-        <p className="muted">Nothing has happened yet.</p>
-      ) : (
-        <table className="oncall-stack" aria-labelledby="oncall-timeline">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Actor</th>
-              <th>Action</th>
-              <th>Via</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry, index) => (
-              <tr key={index}>
-                <td data-label="Time">{dateTimeText(parseTime(entry.at))}</td>
-                <td data-label="Actor">{entry.actor}</td>
-                <td data-label="Action">{entry.action}</td>
-                <td data-label="Via">{entry.via}</td>
-                <td data-label="Detail">{detailText(entry.detail)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <StackedTablePanel
+      id="oncall-timeline"
+      title="Timeline"
+      empty="Nothing has happened yet."
+      columns={timelineColumns}
+      rows={entries}
+      rowKey={(_, index) => index}
+    />
   );
 }
 
+const pageColumns: Column<IncidentPage>[] = [
+  { label: 'Person', cell: (page) => page.person },
+  { label: 'Step', cell: (page) => stepText(page) },
+  {
+    label: 'Status',
+    cell: (page) => (
+      <>
+        {page.status}
+        {page.error && <span className="oncall-page-error"> — {page.error}</span>}
+      </>
+    ),
+  },
+  { label: 'Sent', cell: (page) => (page.sentAt ? dateTimeText(parseTime(page.sentAt)) : `due ${dateTimeText(parseTime(page.dueAt))}`) },
+];
+
 function Pages({ pages }: { pages: IncidentPage[] }) {
   return (
-    <section className="panel" aria-labelledby="oncall-pages">
-      <h2 id="oncall-pages">Pages</h2>
-      {pages.length === 0 ? (
-        <p className="muted">Nobody has been paged.</p>
-      ) : (
-        <table className="oncall-stack" aria-labelledby="oncall-pages">
-          <thead>
-            <tr>
-              <th>Person</th>
-              <th>Step</th>
-              <th>Status</th>
-              <th>Sent</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pages.map((page) => (
-              <tr key={page.key}>
-                <td data-label="Person">{page.person}</td>
-                <td data-label="Step">{stepText(page)}</td>
-                <td data-label="Status">
-                  {page.status}
-                  {page.error && <span className="oncall-page-error"> — {page.error}</span>}
-                </td>
-                <td data-label="Sent">{page.sentAt ? dateTimeText(parseTime(page.sentAt)) : `due ${dateTimeText(parseTime(page.dueAt))}`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <StackedTablePanel id="oncall-pages" title="Pages" empty="Nobody has been paged." columns={pageColumns} rows={pages} rowKey={(page) => page.key} />
   );
 }
