@@ -1,8 +1,7 @@
 /** A push answered with 2xx survives kill -9 of the server right after. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compressSync } from 'snappy';
-import { remoteWriteType } from '../../src/ingest/remote-write/testing.ts';
+import { snappyWriteRequest } from '../../src/ingest/remote-write/testing.ts';
 import { queryRange, removeDir, startVigil } from './vigil-process.ts';
 
 test('lines accepted with 204 are there after kill -9 and a restart', async (t) => {
@@ -32,14 +31,13 @@ test('samples remote-written with 204 are there after kill -9 and a restart', as
   const first = await startVigil();
   t.after(() => removeDir(first.dataDir));
   const end = Math.floor(Date.now() / 1000) * 1000;
-  const type = remoteWriteType();
   // Two requests, one sample per series each, as Prometheus sends them.
   for (const offset of [15_000, 0]) {
     const timeseries = Array.from({ length: 50 }, (_, i) => ({
       labels: [{ name: '__name__', value: 'backup_jobs_total' }, { name: 'shard', value: String(i) }],
       samples: [{ value: i + (offset === 0 ? 100 : 0), timestamp: end - offset }],
     }));
-    const body = new Uint8Array(compressSync(Buffer.from(type.encode(type.fromObject({ timeseries })).finish())));
+    const body = snappyWriteRequest({ timeseries });
     const response = await fetch(`${first.url}/api/v1/write`, { method: 'POST', headers: { 'content-encoding': 'snappy' }, body });
     assert.equal(response.status, 204, await response.text());
   }

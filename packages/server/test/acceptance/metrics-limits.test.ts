@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { compressSync } from 'snappy';
-import { remoteWriteType } from '../../src/ingest/remote-write/testing.ts';
+import { snappyWriteRequest } from '../../src/ingest/remote-write/testing.ts';
 import { removeDir, startVigil, type VigilProcess } from './vigil-process.ts';
 
 let vigil: VigilProcess;
@@ -22,12 +21,11 @@ after(async () => {
 });
 
 async function write(tenant: string, series: { name: string; samples: number }[]): Promise<{ status: number; text: string }> {
-  const type = remoteWriteType();
   const timeseries = series.map(({ name, samples }) => ({
     labels: [{ name: '__name__', value: name }],
     samples: Array.from({ length: samples }, (_, i) => ({ value: i, timestamp: now - (samples - i) * 1000 })),
   }));
-  const body = new Uint8Array(compressSync(Buffer.from(type.encode(type.fromObject({ timeseries })).finish())));
+  const body = snappyWriteRequest({ timeseries });
   const response = await fetch(`${vigil.url}/api/v1/write`, { method: 'POST', headers: { 'content-encoding': 'snappy', 'X-Scope-OrgID': tenant }, body });
   return { status: response.status, text: await response.text() };
 }

@@ -15,8 +15,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { compressSync } from 'snappy';
-import { remoteWriteType } from '../../src/ingest/remote-write/testing.ts';
+import { snappyWriteRequest } from '../../src/ingest/remote-write/testing.ts';
 import { eventually, freePort, removeDir, startVigil, tempDir, type VigilProcess } from './vigil-process.ts';
 
 const STEP_MS = 15_000;
@@ -88,7 +87,6 @@ function generate(): GeneratedSeries[] {
 
 /** Remote-write bodies of 20 steps each, every series' samples in time order. */
 function bodies(series: GeneratedSeries[]): Uint8Array<ArrayBuffer>[] {
-  const type = remoteWriteType();
   const out: Uint8Array<ArrayBuffer>[] = [];
   for (let from = 0; from < STEPS; from += 20) {
     const timeseries = series.map((s) => ({
@@ -97,7 +95,7 @@ function bodies(series: GeneratedSeries[]): Uint8Array<ArrayBuffer>[] {
         .map(([name, value]) => ({ name, value })),
       samples: s.values.slice(from, from + 20).map((value, j) => ({ value, timestamp: START + (from + j) * STEP_MS })),
     }));
-    out.push(new Uint8Array(compressSync(Buffer.from(type.encode(type.fromObject({ timeseries })).finish()))));
+    out.push(snappyWriteRequest({ timeseries }));
   }
   return out;
 }

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
-import { conformanceFile } from '../testing.ts';
+import { compressSync } from 'snappy';
+import { conformanceFile, encodeWith } from '../testing.ts';
 
 let root: protobuf.Root | undefined;
 
@@ -26,4 +27,9 @@ export function remoteWriteType(name = 'prometheus.WriteRequest'): protobuf.Type
     root = r;
   }
   return root.lookupType(name);
+}
+
+/** A remote-write body as Prometheus sends it: a WriteRequest encoded with protobufjs, snappy-compressed. */
+export function snappyWriteRequest(request: Record<string, unknown>): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(compressSync(encodeWith(remoteWriteType(), request)));
 }
