@@ -33,13 +33,16 @@ export async function bundleServer(entry) {
 }
 
 /**
- * A worker module, synchronously (workers start in constructors). Worker
- * modules use neither import.meta.url nor workspace packages.
+ * A worker module, synchronously (workers start in constructors, and
+ * buildSync takes no plugins): one whose modules use import.meta, which the
+ * bundle would change, or workspace packages is left to tsx.
  * @param {URL} entry @returns {URL | undefined}
  */
 export function bundleWorker(entry) {
   try {
     const built = buildSync({ ...common, entryPoints: [fileURLToPath(entry)], packages: 'external' });
+    const code = built.outputFiles[0].text;
+    if (code.includes('import.meta') || /from ["']@vigil\//.test(code)) return undefined;
     return cache(entry, built.outputFiles[0].contents);
   } catch {
     return undefined;
