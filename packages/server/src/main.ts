@@ -23,8 +23,7 @@ import { RemoteWriteDecoder } from './ingest/remote-write/index.ts';
 import { collectGarbageWhenIdle } from './collect-garbage.ts';
 import { ScrapeManager, createScrapeFailuresCounter, scrapeConfigSchema, type ScrapeSection } from './scrape/index.ts';
 import { MetadataStore } from './metadata/index.ts';
-import { registerMetadataApi } from './api/prom-v1/metadata.ts';
-import { registerStatusApi, type RunningConfig } from './api/prom-v1/status.ts';
+import type { RunningConfig } from './api/prom-v1/status.ts';
 import { vigilBuildInfo } from './api/prom-v1/build-info.ts';
 
 export interface StartOptions {
@@ -178,13 +177,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     oncall,
     reload,
     startedAt: clock.now(),
-    version: BUILD.version,
-  });
-  registerMetadataApi(app, { metadata });
-  registerStatusApi(app, {
     build: BUILD,
-    startedAt: clock.now(),
-    now: () => clock.now(),
     running: () => ({ ...running, scrape: withSelfScrape(running.config, address) }),
   });
   const [host, port] = splitListen(config.server.listen);

@@ -22,6 +22,9 @@ import { registerLokiTail } from './loki/tail.ts';
 import { registerJsonLines } from './native/jsonl.ts';
 import { registerOtlpLogs } from './otlp/logs.ts';
 import { registerPromApi } from './prom-v1/routes.ts';
+import type { BuildInfo } from './prom-v1/build-info.ts';
+import { registerMetadataApi, type MetadataApiDeps } from './prom-v1/metadata.ts';
+import { registerStatusApi, type RunningConfig } from './prom-v1/status.ts';
 import { registerMetricsWrite } from './prom-v1/write.ts';
 import type { RemoteWriteDecoder } from '../ingest/remote-write/index.ts';
 import type { MetadataRecorder } from '../metadata/index.ts';
@@ -44,8 +47,8 @@ export interface AppDeps {
   appender: SampleAppender;
   /** Decodes remote write off the main thread (decoded in line without it). */
   remoteWriteDecoder?: RemoteWriteDecoder;
-  /** TYPE/HELP/UNIT sent with remote write and OTLP go here. */
-  metadata?: MetadataRecorder;
+  /** TYPE/HELP/UNIT per family: remote write and OTLP add to it, /api/v1/metadata reads it. */
+  metadata: MetadataRecorder & MetadataApiDeps['metadata'];
   queries: QueryRunner;
   maxBodyBytes: number;
   maxSamplesPerRequest: number;
@@ -59,7 +62,9 @@ export interface AppDeps {
   /** Re-reads the configuration file and applies what can change while running. */
   reload: () => Promise<void>;
   startedAt: number;
-  version: string;
+  build: BuildInfo;
+  /** The configuration in force, for /api/v1/status/config and flags. */
+  running: () => RunningConfig;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -84,13 +89,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerJsonLines(app, { ...deps, nowMs: deps.now });
   registerMetricsWrite(app, deps);
   registerPromApi(app, { queries: deps.queries, now: deps.now });
+  registerMetadataApi(app, deps);
+  registerStatusApi(app, deps);
   registerRulesApi(app, { ruleGroups: () => deps.alerting.ruleGroups() });
   registerAlertmanagerApi(app, {
     core: deps.alerting.alertmanagerCore(),
     silences: deps.alerting.silences,
     now: deps.now,
     startedAt: deps.startedAt,
-    version: deps.version,
+    version: deps.build.version,
     maxBodyBytes: deps.maxBodyBytes,
   });
   registerAlertingApi(app, {

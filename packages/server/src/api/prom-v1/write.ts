@@ -24,7 +24,7 @@ export interface MetricsWriteDeps {
   /** Decodes remote write off the main thread; without it, bodies are decoded in line. */
   remoteWriteDecoder?: RemoteWriteDecoder;
   /** Where TYPE/HELP/UNIT sent with the samples go (for /api/v1/metadata). */
-  metadata?: MetadataRecorder;
+  metadata: MetadataRecorder;
 }
 
 /** Appends what can be appended; returns the rejection messages (the valid part is stored either way). */
@@ -61,7 +61,7 @@ export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDep
       : decodeRemoteWriteBody(body, headers, limits);
     checkSampleCount(decoded.samples, deps.maxSamplesPerRequest);
     const tenant = tenantOf(request);
-    for (const { family, ...m } of decoded.metadata) deps.metadata?.record(tenant, family, m);
+    for (const { family, ...m } of decoded.metadata) deps.metadata.record(tenant, family, m);
     const problems = [...decoded.rejected.map((r) => r.reason), ...appendAll(() => deps.appender.appendBatch(tenant, decoded.batch))];
     deps.metrics.ingestSamples.inc({ protocol: 'remote_write' }, decoded.samples);
     if (problems.length > 0) {
@@ -86,7 +86,7 @@ export function registerMetricsWrite(app: FastifyInstance, deps: MetricsWriteDep
       const decoded = encoding === 'json' ? decodeOtlpMetricsJson(body) : decodeOtlpMetricsProtobuf(body);
       checkSampleCount(decoded.samples, deps.maxSamplesPerRequest);
       const tenant = tenantOf(request);
-      for (const [family, m] of decoded.metadata) deps.metadata?.record(tenant, family, m);
+      for (const [family, m] of decoded.metadata) deps.metadata.record(tenant, family, m);
       const problems = appendAll(() => deps.appender.append(tenant, decoded.series));
       deps.metrics.ingestSamples.inc({ protocol: 'otlp_metrics' }, decoded.samples);
       const rejected = decoded.rejectedDataPoints + problems.length;
