@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Clock } from './clock.ts';
+import { returnFreeMemory } from './return-free-memory.ts';
 
 /** Returns a function to call between queries; it collects when the heap grew by `growthBytes`. */
 export function collectorAfterGrowth(growthBytes: number): () => void {
@@ -39,9 +40,12 @@ function exposeGc(): () => void {
 }
 
 /**
- * For the main thread: every `everyMs`, collects (as above, past 64 MB of
- * growth) if the event loop was nearly idle over the interval, so the pause
- * lands between bursts of ingest rather than in one.
+ * For the main thread: every `everyMs`, if the event loop was nearly idle
+ * over the interval, collects (as above, past 64 MB of growth) and returns
+ * the process' free malloc memory to the system, so both land between bursts
+ * of ingest rather than in one. The return covers every thread: a worker's
+ * freed Buffers reach malloc only when V8's sweeper gets to them, after its
+ * collection, and remote-write decoding and SQLite free without one.
  */
 export function collectGarbageWhenIdle(clock: Clock, everyMs = 1_000): { stop(): void } {
   const collect = collectorAfterGrowth(64 * 1024 * 1024);
@@ -50,6 +54,8 @@ export function collectGarbageWhenIdle(clock: Clock, everyMs = 1_000): { stop():
     const current = performance.eventLoopUtilization();
     const busy = performance.eventLoopUtilization(current, previous).utilization;
     previous = current;
-    if (busy < 0.05) collect();
+    if (busy >= 0.05) return;
+    collect();
+    returnFreeMemory(); // well under 1 ms when there is little to return
   }, everyMs);
 }
