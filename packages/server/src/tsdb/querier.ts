@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { compileMatcher, compileMatchers } from '../logql/matchers.ts';
 import type { LabelMatcher } from '../logql/source.ts';
 import { decodeChunkInto, type SampleColumns } from './chunk.ts';
+import { LabelValueInterner } from './intern.ts';
 import type { Series, SeriesColumns, SeriesLabels, SeriesQuerier } from './model.ts';
 import { chunksDir, compactedFileName, dayOf, dayOfFileName, indexPath, isCompactedFileName, openReadonly } from './schema.ts';
 
@@ -42,8 +43,7 @@ export class TsdbQuerier implements SeriesQuerier {
   /** Day file connections by file name (a day may have its file and its compacted file). */
   private readonly dayDbs = new Map<string, Database.Database>();
   private readonly parsedLabels = new Map<number, SeriesLabels>();
-  /** One copy of each label value in parsedLabels: 100k series share a few `job` or `le` values. */
-  private readonly internedValues = new Map<string, string>();
+  private readonly interner = new LabelValueInterner();
   /** Matched series by matcher set, valid while no series is added (series rows are never deleted). */
   private readonly matched = new Map<string, Map<number, SeriesLabels>>();
   private matchedUpTo = -1;
@@ -205,20 +205,10 @@ export class TsdbQuerier implements SeriesQuerier {
     if (labels === undefined) {
       if (this.parsedLabels.size >= MAX_CACHED_LABEL_SETS) {
         this.parsedLabels.clear();
-        this.internedValues.clear();
+        this.interner.clear();
       }
-      labels = Object.freeze(this.internValues(JSON.parse(json) as SeriesLabels));
+      labels = Object.freeze(this.interner.intern(JSON.parse(json) as SeriesLabels));
       this.parsedLabels.set(id, labels);
-    }
-    return labels;
-  }
-
-  private internValues(labels: SeriesLabels): SeriesLabels {
-    for (const name in labels) {
-      const value = labels[name];
-      const known = this.internedValues.get(value);
-      if (known === undefined) this.internedValues.set(value, value);
-      else labels[name] = known;
     }
     return labels;
   }

@@ -6,7 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import { VigilError } from '../../errors.ts';
 import { startTypeScriptWorker } from '../../ts-worker.ts';
-import type { SeriesLabels } from '../../tsdb/model.ts';
+import { LabelValueInterner, type SeriesLabels } from '../../tsdb/index.ts';
 import type { BodyLimits } from '../body.ts';
 import { checkRemoteWriteHeaders, type RemoteWriteHeaders, type RemoteWriteResult } from './decode.ts';
 import type { DecodeReply, DecodeRequest } from './decode-worker.ts';
@@ -21,6 +21,7 @@ export class RemoteWriteDecoder {
   private readonly pending = new Map<number, Pending>();
   /** Label sets by the worker's ids, frozen (the TSDB finds series by a frozen object's identity). */
   private labelsById: SeriesLabels[] = [];
+  private readonly labelValues = new LabelValueInterner();
   private nextId = 1;
   private closed = false;
 
@@ -69,7 +70,7 @@ export class RemoteWriteDecoder {
       return;
     }
     if (reply.reset) this.labelsById = [];
-    for (const [id, labels] of reply.newLabels) this.labelsById[id] = Object.freeze(labels);
+    for (const [id, labels] of reply.newLabels) this.labelsById[id] = Object.freeze(this.labelValues.intern(labels));
     const labels = Array.from(reply.labelIds, (id) => this.labelsById[id]);
     pending?.resolve({
       batch: { labels, start: reply.start, t: reply.t, v: reply.v },
