@@ -5,7 +5,7 @@
  * themselves; 100k open chunks each holding one cost more than all the rest
  * of a head series.
  *
- * Cells come in size classes a half step apart (64, 96, 128, 192…: a cell
+ * Cells come in size classes a half step apart (16, 24, 32, 48, 64…: a cell
  * wastes a fifth of itself on average, against a third for powers of two;
  * 120-sample chunks are mostly 250–320 bytes), each class carving its own slabs.
  * A freed cell goes on its class' free list for the next chunk. A slab whose
@@ -18,7 +18,7 @@
  * slab is recognised and skipped.
  */
 
-const CELL_SIZES = [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
+const CELL_SIZES = [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
 export const MIN_CELL_BYTES = CELL_SIZES[0];
 /** Larger buffers (long compacted chunks) are not worth pooling. */
 export const MAX_CELL_BYTES = CELL_SIZES[CELL_SIZES.length - 1];
@@ -51,6 +51,7 @@ const classes: SizeClass[] = CELL_SIZES.map((size) => ({
   carving: -1,
 }));
 let cellsInUse = 0;
+let bytesInUse = 0;
 
 /** The size of the smallest class that holds `bytes` (≤ MAX_CELL_BYTES). */
 export function cellSizeFor(bytes: number): number {
@@ -71,6 +72,7 @@ function slabIdOf(address: number): number {
 export function allocCell(size: number): number {
   const c = classFor(size);
   cellsInUse++;
+  bytesInUse += c.size;
   for (let address = c.free.pop(); address !== undefined; address = c.free.pop()) {
     const slab = slabs.get(slabIdOf(address));
     if (slab === undefined) {
@@ -98,6 +100,7 @@ export function freeCell(address: number, size: number): void {
   const id = slabIdOf(address);
   const slab = slabs.get(id)!;
   cellsInUse--;
+  bytesInUse -= c.size;
   c.free.push(address);
   if (--slab.live > 0 || id === c.carving) return;
   slabs.delete(id);
@@ -120,6 +123,6 @@ export function cellOffset(address: number): number {
 }
 
 /** For tests and memory figures. */
-export function cellStats(): { cellsInUse: number; slabs: number; slabBytes: number } {
-  return { cellsInUse, slabs: slabs.size, slabBytes: slabs.size * SLAB_BYTES };
+export function cellStats(): { cellsInUse: number; bytesInUse: number; slabs: number; slabBytes: number } {
+  return { cellsInUse, bytesInUse, slabs: slabs.size, slabBytes: slabs.size * SLAB_BYTES };
 }

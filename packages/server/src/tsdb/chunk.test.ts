@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { decodeChunk, decodeChunkInto, encodeChunk, ChunkEncoder } from './chunk.ts';
 import { cellStats, MAX_CELL_BYTES } from './cell-slab.ts';
 import { isStaleNaN, staleNaN, type Sample } from './model.ts';
@@ -268,3 +269,36 @@ test('a chunk past the largest cell size moves to a buffer of its own and still 
   }
   enc.release();
 });
+
+test('an encoder that forgets its stored bytes at any points appends the same stream', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 100_000 }), fc.double({ noNaN: false }), fc.boolean()), { minLength: 1, maxLength: 120 }),
+      (steps) => {
+        const whole = new ChunkEncoder();
+        const forgetting = new ChunkEncoder();
+        let stored = new Uint8Array(0); // what head_chunks would hold: the stored prefix, then the held bytes
+        let t = 1_700_000_000_000;
+        for (const [dt, v, flush] of steps) {
+          t += dt;
+          whole.append(t, v);
+          forgetting.append(t, v);
+          if (!flush) continue;
+          stored = concat(stored.subarray(0, forgetting.forgottenBytes), forgetting.heldBytes());
+          forgetting.forgetStored();
+        }
+        const assembled = concat(stored.subarray(0, forgetting.forgottenBytes), forgetting.heldBytes());
+        assert.deepEqual(assembled, whole.bytes());
+        whole.release();
+        forgetting.release();
+      },
+    ),
+  );
+});
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -177,9 +177,24 @@ export class ChunkEncoder {
     writeBits64(w, sh, sl, n);
   }
 
-  /** The encoded bytes so far (a view: copy before the next append or release() if kept). */
+  /** The encoded bytes so far (a view: copy before the next append or release() if kept); only while none was forgotten. */
   bytes(): Uint8Array {
     return this.w.bytes();
+  }
+
+  /** Leading bytes of the chunk the encoder no longer holds (forgetStored). */
+  get forgottenBytes(): number {
+    return this.w.droppedBytes;
+  }
+
+  /** The bytes from `forgottenBytes` on: the chunk's last, partial byte and what follows it (a view, as bytes()). */
+  heldBytes(): Uint8Array {
+    return this.w.held();
+  }
+
+  /** Forgets the chunk's complete bytes, which the caller has stored: the head holds a few bytes per series, not its chunk. */
+  forgetStored(): void {
+    this.w.dropComplete();
   }
 
   /**

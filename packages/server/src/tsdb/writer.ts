@@ -143,9 +143,14 @@ export class TsdbWriter implements SampleAppender {
       insertPosting: this.index.prepare<[string, string, string, number]>(
         'INSERT OR IGNORE INTO postings (tenant, name, value, series_id) VALUES (?, ?, ?, ?)',
       ),
-      upsertHead: this.index.prepare<[number, number, number, number, Uint8Array]>(
-        'INSERT OR REPLACE INTO head_chunks (series_id, min_t, max_t, count, data) VALUES (?, ?, ?, ?, ?)',
+      // `stored`: leading bytes of the chunk already in the row, which the encoder has forgotten (0: a new chunk).
+      // `||` makes TEXT of its operands; the CAST keeps the bytes a BLOB (query workers decode Buffers).
+      upsertHead: this.index.prepare<{ id: number; minT: number; maxT: number; count: number; stored: number; held: Uint8Array }>(
+        `INSERT INTO head_chunks (series_id, min_t, max_t, count, data) VALUES (@id, @minT, @maxT, @count, @held)
+           ON CONFLICT (series_id) DO UPDATE SET min_t = @minT, max_t = @maxT, count = @count,
+             data = CASE WHEN @stored = 0 THEN @held ELSE CAST(substr(data, 1, @stored) || @held AS BLOB) END`,
       ),
+      storedBytes: this.index.prepare<[number, number], { data: Buffer }>('SELECT substr(data, 1, ?) AS data FROM head_chunks WHERE series_id = ?'),
       deleteHead: this.index.prepare<[number]>('DELETE FROM head_chunks WHERE series_id = ?'),
       insertLog: this.index.prepare<[Buffer]>('INSERT INTO head_log (data) VALUES (?)'),
       clearLog: this.index.prepare('DELETE FROM head_log'),
@@ -202,17 +207,38 @@ export class TsdbWriter implements SampleAppender {
     if (rejections.length > 0) throw new TsdbAppendError(rejections, accepted);
   }
 
-  /** Writes the open chunks changed since the last flush to head_chunks, where query workers read them. */
+  /**
+   * Writes the open chunks changed since the last flush to head_chunks, where
+   * query workers read them. Each encoder then forgets the bytes stored
+   * there: the head holds a few bytes per series, and a chunk's bytes are
+   * read back from its row when it is cut (openChunkBytes).
+   */
   flushHead(): void {
     if (this.dirty.size === 0) return;
     this.index.transaction(() => {
       for (const hs of this.dirty) {
         const enc = hs.enc;
-        if (enc.count > 0) this.stmts.upsertHead.run(hs.id, enc.minT, enc.maxT, enc.count, enc.bytes());
+        if (enc.count === 0) continue;
+        this.stmts.upsertHead.run({ id: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, stored: enc.forgottenBytes, held: enc.heldBytes() });
       }
       this.stmts.clearLog.run();
     })();
+    for (const hs of this.dirty) hs.enc.forgetStored();
     this.dirty.clear();
+  }
+
+  /** The whole open chunk of a series: the bytes its head row holds, then those only in memory. */
+  private openChunkBytes(hs: HeadSeries): Uint8Array {
+    const enc = hs.enc;
+    const held = enc.heldBytes();
+    const stored = enc.forgottenBytes;
+    if (stored === 0) return held.slice();
+    const row = this.stmts.storedBytes.get(stored, hs.id);
+    if (row === undefined || row.data.length !== stored) throw new Error(`series ${hs.id}: head_chunks holds ${row?.data.length ?? 0} of its chunk's first ${stored} bytes`);
+    const bytes = new Uint8Array(stored + held.length);
+    bytes.set(row.data);
+    bytes.set(held, stored);
+    return bytes;
   }
 
   /** Each series' head entry (undefined when rejected), new series created in one transaction. */
@@ -259,7 +285,7 @@ export class TsdbWriter implements SampleAppender {
       const day = dayOf(enc.minT);
       let list = closed.get(day);
       if (list === undefined) closed.set(day, (list = []));
-      list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: enc.bytes().slice() });
+      list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: this.openChunkBytes(hs) });
       enc.clear(); // empty for the next chunk
     }
     enc.append(t, v);
@@ -286,7 +312,7 @@ export class TsdbWriter implements SampleAppender {
       const day = dayOf(enc.minT);
       let list = byDay.get(day);
       if (list === undefined) byDay.set(day, (list = []));
-      list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: enc.bytes().slice() });
+      list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: this.openChunkBytes(hs) });
     }
     for (const [day, chunks] of byDay) this.writeChunks(day, chunks);
     this.index.transaction(() => {
@@ -437,6 +463,9 @@ export class TsdbWriter implements SampleAppender {
       const last = samples[samples.length - 1];
       const hs = this.addToHead(row.id, row.tenant, row.labels, last.t, last.v);
       hs.enc = enc;
+      // Rewritten by the flush that ends replay, from this encoder's bytes (an older version may have encoded the row
+      // differently), after which the encoder forgets them as every flush does.
+      this.dirty.add(hs);
       byId.set(hs.id, hs);
       const day = dayOf(row.min_t);
       const onDisk = files.has(dayFileName(day)) || files.has(compactedFileName(day));
