@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getHeapStatistics } from 'node:v8';
-import { collectorAfterGrowth } from './collect-garbage.ts';
+import { collectGarbageWhenIdle, collectorAfterGrowth } from './collect-garbage.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 
 const MB = 1024 * 1024;
 const usedHeap = (): number => getHeapStatistics().used_heap_size;
@@ -28,6 +29,27 @@ test('collects once the heap grew by the threshold, not before', () => {
   assert.ok(before > 32 * MB, `the garbage is still on the heap: ${before}`);
   collect();
   assert.ok(usedHeap() < before - 32 * MB, `collected: ${before} -> ${usedHeap()}`);
+});
+
+test('the main thread collects once, after five idle checks in a row that follow a busy one', () => {
+  const clock = new FakeClock();
+  const idle = [false, true, true, true, true, true];
+  const collector = collectGarbageWhenIdle(clock, { everyMs: 1_000, idleTicks: 5, isIdle: () => idle.shift() ?? true });
+  try {
+    clock.advance(1_000); // busy
+    makeGarbage(80);
+    const before = usedHeap();
+    clock.advance(4_000); // four idle checks: not yet
+    assert.ok(usedHeap() >= before - 2 * MB, `not collected after four: ${before} -> ${usedHeap()}`);
+    clock.advance(1_000);
+    assert.ok(usedHeap() < before - 32 * MB, `collected after five: ${before} -> ${usedHeap()}`);
+    makeGarbage(80);
+    const again = usedHeap();
+    clock.advance(10_000); // still idle: nothing new to collect for
+    assert.ok(usedHeap() >= again - 2 * MB, `one collection per quiet spell: ${again} -> ${usedHeap()}`);
+  } finally {
+    collector.stop();
+  }
 });
 
 test('gc stays hidden from other code', () => {

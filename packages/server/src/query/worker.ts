@@ -30,7 +30,7 @@ const metricQueriers = new Map<string, TsdbQuerier>();
  * collect-garbage.ts). Collected once the worker has been idle for a moment,
  * so that back-to-back queries never wait for it: busy, V8 collects anyway.
  */
-const collectAfterLargeQuery = collectorAfterGrowth(64 * 1024 * 1024);
+const collectAfterLargeQuery = collectorAfterGrowth(32 * 1024 * 1024);
 const COLLECT_WHEN_IDLE_MS = 500;
 let idleTimer: NodeJS.Timeout | undefined;
 

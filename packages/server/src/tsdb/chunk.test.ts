@@ -277,7 +277,7 @@ test('an encoder that forgets its stored bytes at any points appends the same st
       (steps) => {
         const whole = new ChunkEncoder();
         const forgetting = new ChunkEncoder();
-        let stored = new Uint8Array(0); // what head_chunks would hold: the stored prefix, then the held bytes
+        let stored: Uint8Array = new Uint8Array(0); // what head_chunks would hold: the stored prefix, then the held bytes
         let t = 1_700_000_000_000;
         for (const [dt, v, flush] of steps) {
           t += dt;
