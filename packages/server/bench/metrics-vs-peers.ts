@@ -253,7 +253,9 @@ try {
   // Memory and disk after ingest, once every system has been idle for 3 s (Vigil's
   // query workers collect the visibility check's garbage when idle; Go's GC runs on its own).
   await new Promise((resolve) => setTimeout(resolve, 3_000));
-  for (const server of servers) console.log(`${server.name}_rss_mb ${fmt(rssMb(server.pid))}`);
+  const rss = new Map(servers.map((server) => [server.name, rssMb(server.pid)]));
+  for (const [name, mb] of rss) console.log(`${name}_rss_mb ${fmt(mb)}`);
+  console.log(`vigil_over_prometheus_rss ${fmt(rss.get('vigil')! / rss.get('prometheus')!, 2)}`);
   // Running: Vigil's SQLite WAL is not yet checkpointed, Prometheus' head is in its WAL
   // (it compacts into a block only when the head spans 3 h), VictoriaMetrics holds the
   // newest parts in memory.
