@@ -2,8 +2,8 @@
  * SeriesQuerier over the SQLite metrics store, for one tenant. Constructed
  * inside a query worker: it opens its own read-only connections.
  *
- * Recent samples are read from `head_chunks` (the writer rewrites each
- * touched series' open chunk there before append() returns), older ones from
+ * Recent samples are read from `head_chunks` (the writer's flushHead() writes
+ * the open chunks there before a query is handed out), older ones from
  * the day files. The head rows and the series index are read in one read
  * transaction, and the day files after it: the writer commits a closed chunk
  * to its day file before replacing the head row, so reading in this order

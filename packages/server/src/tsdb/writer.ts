@@ -2,8 +2,8 @@
  * The metrics store's single writer (main thread): series index, head and
  * chunk files. Implements SampleAppender.
  *
- * The head keeps one open chunk per active series in memory and is made
- * durable in two steps. Every append() adds one `head_log` row holding the
+ * The head keeps one open chunk per active series and is made durable in
+ * two steps. Every append() adds one `head_log` row holding the
  * samples it accepted, committed before append() returns (WAL mode,
  * synchronous=NORMAL, as the log store: a 2xx survives kill -9). flushHead()
  * writes the open chunk of each series touched since the last flush to
@@ -12,7 +12,9 @@
  * query calls flushHead() first; main.ts also flushes every second so that
  * head_log stays short. Rewriting each touched chunk on every append was most
  * of remote write's cost: a Prometheus request touches 2,000 series with one
- * sample each. A restart decodes head_chunks and replays head_log.
+ * sample each. Once flushed, a chunk's bytes are in its head_chunks row and
+ * the encoder keeps only its last byte. A restart decodes head_chunks and
+ * replays head_log.
  *
  * A chunk is cut at 120 samples, 2 h, or the UTC day boundary; the closed
  * chunk is written to `chunks/<day>.db` (committed) before the head row is
