@@ -1,10 +1,11 @@
 /**
- * Full garbage collections at quiet moments. For query workers, once the
- * heap has grown by a threshold since the last one: a large query leaves its garbage (chunk rows,
- * decoded columns, the JSON reply: ~150 MB for one selector over 100k
- * series) resident in an idle worker: V8 runs no major GC until the heap
- * grows again, which may be never. The worker calls this when idle, so the
- * pause (tens of ms) delays no query.
+ * Full garbage collections at quiet moments. Query workers collect once the
+ * heap has grown by a threshold since the last one: a large query leaves its
+ * garbage (chunk rows, decoded columns, the JSON reply: ~150 MB for one
+ * selector over 100k series) resident in an idle worker, as V8 runs no major
+ * GC until the heap grows again, which may be never. The worker calls this
+ * when idle, so the pause (tens of ms) delays no query. The main thread has
+ * its own rule (collectGarbageWhenIdle).
  */
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
