@@ -48,8 +48,8 @@ interface SourceRow {
   data: Buffer;
 }
 
-/** The writer's connections to day files, which compaction reads and then retires. */
-export interface DayFiles {
+/** What compaction needs of the writer's DayFiles: it reads a day's connection, then retires it. */
+export interface DayConnections {
   open(day: number): Database.Database;
   close(day: number): void;
 }
@@ -58,10 +58,10 @@ export interface DayFiles {
 export class Compactor {
   private readonly dir: string;
   private readonly budgetMs: number;
-  private readonly days: DayFiles;
+  private readonly days: DayConnections;
   private running: DayCompaction | undefined;
 
-  constructor(dir: string, budgetMs: number, days: DayFiles) {
+  constructor(dir: string, budgetMs: number, days: DayConnections) {
     if (!Number.isFinite(budgetMs) || budgetMs < 0) throw new Error(`tsdb compactionBudgetMs must be a number >= 0, got ${budgetMs}`);
     this.dir = dir;
     this.budgetMs = budgetMs;

@@ -24,10 +24,9 @@
  * over, maintain() compacts its file into larger chunks (compact.ts).
  */
 import type Database from 'better-sqlite3';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { ChunkEncoder, decodeChunk, MAX_CHUNK_SPAN_MS, MAX_SAMPLES_PER_CHUNK } from './chunk.ts';
 import { Compactor } from './compact.ts';
+import { DayFiles, type ClosedChunk } from './day-files.ts';
 import { rejection, TsdbAppendError, type SampleRejection } from './errors.ts';
 import { HeadIndex } from './head-index.ts';
 import { checkNewSeries, defaultTsdbLimits, type TsdbLimits } from './limits.ts';
@@ -35,13 +34,10 @@ import { toSampleBatch, type SampleAppender, type SampleBatch, type Series, type
 import {
   blobToValue,
   canonicalLabels,
-  chunkSchema,
   chunkFileNames,
-  chunksDir,
   compactedFileName,
   dayFileName,
   dayOf,
-  dayOfFileName,
   DAY_MS,
   indexPath,
   indexSchema,
@@ -79,14 +75,6 @@ interface HeadSeries {
   lastV: number;
 }
 
-interface ClosedChunk {
-  seriesId: number;
-  minT: number;
-  maxT: number;
-  count: number;
-  data: Uint8Array;
-}
-
 const valueBits = new DataView(new ArrayBuffer(16));
 function sameBits(a: number, b: number): boolean {
   valueBits.setFloat64(0, a);
@@ -102,7 +90,7 @@ export class TsdbWriter implements SampleAppender {
   private readonly compactor: Compactor;
   private readonly now: () => number;
   private readonly index: Database.Database;
-  private readonly dayDbs = new Map<number, Database.Database>();
+  private readonly days: DayFiles;
   /** tenant and canonical labels → series. */
   private readonly head = new HeadIndex<HeadSeries>();
   private readonly activePerTenant = new Map<string, number>();
@@ -128,13 +116,8 @@ export class TsdbWriter implements SampleAppender {
       throw new Error(`tsdb retentionDays must be a positive integer, got ${this.retentionDays}`);
     }
     this.idleMs = options.idleMs ?? 3_600_000;
-    this.compactor = new Compactor(this.dir, options.compactionBudgetMs ?? 200, {
-      open: (day) => this.dayDb(day),
-      close: (day) => {
-        this.dayDbs.get(day)?.close();
-        this.dayDbs.delete(day);
-      },
-    });
+    this.days = new DayFiles(this.dir);
+    this.compactor = new Compactor(this.dir, options.compactionBudgetMs ?? 200, this.days);
     this.now = options.now ?? Date.now;
     this.index = openWritable(indexPath(this.dir), indexSchema);
     this.stmts = {
@@ -199,7 +182,7 @@ export class TsdbWriter implements SampleAppender {
         }
       }
       // Closed chunks first: a log row never names samples of a chunk not yet on disk.
-      for (const [day, chunks] of closed) this.writeChunks(day, chunks);
+      for (const [day, chunks] of closed) this.days.write(day, chunks);
       if (accepted > 0) this.stmts.insertLog.run(Buffer.from(log.buffer, 0, accepted * 24));
     } catch (err) {
       // Memory may be ahead of disk: rebuild the head from what is durable.
@@ -316,7 +299,7 @@ export class TsdbWriter implements SampleAppender {
       if (list === undefined) byDay.set(day, (list = []));
       list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: this.openChunkBytes(hs) });
     }
-    for (const [day, chunks] of byDay) this.writeChunks(day, chunks);
+    for (const [day, chunks] of byDay) this.days.write(day, chunks);
     this.index.transaction(() => {
       for (const hs of idle) {
         this.stmts.setLast.run(hs.lastT, valueToBlob(hs.lastV), hs.id);
@@ -324,7 +307,7 @@ export class TsdbWriter implements SampleAppender {
       }
     })();
     for (const hs of idle) this.forget(hs);
-    const droppedDays = this.dropExpired(now);
+    const droppedDays = this.days.dropBefore(dayOf(now) - this.retentionDays + 1, (day) => this.compactor.forgetDay(day));
     return { flushedSeries: idle.length, droppedDays, compactedDay: this.compactor.maintain(now, this.openChunkDays()) };
   }
 
@@ -333,30 +316,8 @@ export class TsdbWriter implements SampleAppender {
     this.flushHead();
     this.releaseHead();
     this.compactor.close();
-    for (const db of this.dayDbs.values()) db.close();
-    this.dayDbs.clear();
+    this.days.closeAll();
     this.index.close();
-  }
-
-  private dropExpired(now: number): string[] {
-    const oldestKept = dayOf(now) - this.retentionDays + 1;
-    const dropped: string[] = [];
-    let names: string[];
-    try {
-      names = readdirSync(chunksDir(this.dir));
-    } catch {
-      return dropped;
-    }
-    for (const name of names) {
-      const day = dayOfFileName(name);
-      if (day === undefined || day >= oldestKept) continue;
-      this.compactor.forgetDay(day);
-      this.dayDbs.get(day)?.close();
-      this.dayDbs.delete(day);
-      for (const suffix of ['', '-wal', '-shm']) rmSync(join(chunksDir(this.dir), name + suffix), { force: true });
-      if (!dropped.includes(dayFileName(day))) dropped.push(dayFileName(day)); // a day, compacted or not
-    }
-    return dropped;
   }
 
   /** Days in which a head chunk starts: not finished, so not compacted. */
@@ -412,27 +373,6 @@ export class TsdbWriter implements SampleAppender {
     for (const hs of this.head.values()) hs.enc.release();
   }
 
-  /** The day's compacted file when there is one (its original is about to be deleted), else the day file. */
-  private dayDb(day: number): Database.Database {
-    let db = this.dayDbs.get(day);
-    if (db === undefined) {
-      const compacted = join(chunksDir(this.dir), compactedFileName(day));
-      db = openWritable(existsSync(compacted) ? compacted : join(chunksDir(this.dir), dayFileName(day)), chunkSchema);
-      this.dayDbs.set(day, db);
-    }
-    return db;
-  }
-
-  private writeChunks(day: number, chunks: ClosedChunk[]): void {
-    const db = this.dayDb(day);
-    const insert = db.prepare<[number, number, number, number, Uint8Array]>(
-      'INSERT OR IGNORE INTO chunks (series_id, min_t, max_t, count, data) VALUES (?, ?, ?, ?, ?)',
-    );
-    db.transaction(() => {
-      for (const c of chunks) insert.run(c.seriesId, c.minT, c.maxT, c.count, c.data);
-    })();
-  }
-
   private reloadHead(): void {
     this.releaseHead();
     this.head.clear();
@@ -471,7 +411,7 @@ export class TsdbWriter implements SampleAppender {
       byId.set(hs.id, hs);
       const day = dayOf(row.min_t);
       const onDisk = files.has(dayFileName(day)) || files.has(compactedFileName(day));
-      const chunk = onDisk ? this.flushedChunk(row.id, row.min_t) : undefined;
+      const chunk = onDisk ? this.days.chunk(row.id, row.min_t) : undefined;
       if (chunk !== undefined) flushed.push({ hs, chunk });
     }
     if (flushed.length > 0) {
@@ -510,7 +450,7 @@ export class TsdbWriter implements SampleAppender {
         if (log[k + 1] > hs.lastT) this.appendSample(hs, log[k + 1], log[k + 2], closed);
       }
     }
-    for (const [day, chunks] of closed) this.writeChunks(day, chunks);
+    for (const [day, chunks] of closed) this.days.write(day, chunks);
     this.flushHead();
   }
 
@@ -519,11 +459,5 @@ export class TsdbWriter implements SampleAppender {
     this.head.add(tenant, canonical, hs);
     this.activePerTenant.set(tenant, this.activeSeries(tenant) + 1);
     return hs;
-  }
-
-  private flushedChunk(seriesId: number, minT: number): { max_t: number; count: number; data: Buffer } | undefined {
-    return this.dayDb(dayOf(minT))
-      .prepare<[number, number], { max_t: number; count: number; data: Buffer }>('SELECT max_t, count, data FROM chunks WHERE series_id = ? AND min_t = ?')
-      .get(seriesId, minT);
   }
 }
