@@ -6,9 +6,10 @@
  * process' RSS. `malloc_trim(0)` also releases the free pages in the middle
  * of every arena. Node has no binding for it, so it is called through koffi
  * (a foreign-function library shipped prebuilt); where libc has no
- * malloc_trim (musl, macOS) this is a no-op.
+ * malloc_trim (musl, macOS), or koffi has no binary for the platform, this
+ * is a no-op.
  */
-import koffi from 'koffi';
+import { createRequire } from 'node:module';
 
 let mallocTrim: ((pad: number) => number) | null | undefined;
 
@@ -20,8 +21,10 @@ export function returnFreeMemory(): void {
 
 function loadMallocTrim(): ((pad: number) => number) | null {
   try {
+    // Loaded here, not imported: a platform koffi has no binary for must still start Vigil.
+    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
     return koffi.load(null).func('int malloc_trim(size_t pad)') as (pad: number) => number;
   } catch {
-    return null; // not glibc
+    return null;
   }
 }
