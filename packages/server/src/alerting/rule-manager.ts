@@ -159,7 +159,7 @@ function workerEngine(queries: QueryRunner, tenant: string, timeoutMs: number): 
   return {
     async instant(expr, atMs, source) {
       const json = await queries.run('rule_instant', tenant, { query: expr, timeMs: atMs, source, timeoutMs });
-      return (JSON.parse(json) as RuleSample[]).map((s) => ({ labels: s.labels, value: Number(s.value) }));
+      return (JSON.parse(json.toString()) as RuleSample[]).map((s) => ({ labels: s.labels, value: Number(s.value) }));
     },
   };
 }

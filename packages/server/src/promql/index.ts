@@ -9,7 +9,7 @@ export { parsePromql } from './parse.ts';
 export type { Expr, ValueType, BinaryOp, AggregateOp, VectorSelector, MatrixSelector, Subquery, Call, Aggregate, Binary } from './ast.ts';
 export { evalInstant, evalRange } from './engine.ts';
 export type { EvalOptions, QueryAnnotations, QueryResult, InstantSample, MatrixSeries } from './engine.ts';
-export { formatPromApi } from './format.ts';
+export { formatPromApi, formatPromApiJson } from './format.ts';
 export type { PromApiData } from './format.ts';
 export { formatValue } from './literals.ts';
 export { MemoryQuerier } from './memory-querier.ts';

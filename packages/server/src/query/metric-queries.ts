@@ -2,10 +2,11 @@
  * The Prometheus query API's operations against a SeriesQuerier, answering
  * in Prometheus' JSON shapes. Runs inside a query worker.
  */
-import { evalInstant, evalRange, formatPromApi, parsePromql, type Expr } from '../promql/index.ts';
+import { evalInstant, evalRange, formatPromApiJson, parsePromql, type Expr, type QueryAnnotations, type QueryResult } from '../promql/index.ts';
 import { VigilError } from '../errors.ts';
 import type { LabelMatcher } from '../logql/source.ts';
 import type { SeriesQuerier } from '../tsdb/index.ts';
+import { JsonText } from './json-text.ts';
 
 export interface PromInstantQuery {
   query: string;
@@ -31,14 +32,21 @@ function deadline(timeoutMs: number | undefined): number | undefined {
   return timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
 }
 
-export function promQuery(querier: SeriesQuerier, q: PromInstantQuery): unknown {
-  const result = evalInstant(q.query, querier, q.timeMs, { deadline: deadline(q.timeoutMs) });
-  return { status: 'success', data: formatPromApi(result), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}), ...(result.infos.length > 0 ? { infos: result.infos } : {}) };
+export function promQuery(querier: SeriesQuerier, q: PromInstantQuery): JsonText {
+  return successJson(evalInstant(q.query, querier, q.timeMs, { deadline: deadline(q.timeoutMs) }));
 }
 
-export function promQueryRange(querier: SeriesQuerier, q: PromRangeQuery): unknown {
-  const result = evalRange(q.query, querier, q.startMs, q.endMs, q.stepMs, { deadline: deadline(q.timeoutMs) });
-  return { status: 'success', data: formatPromApi(result), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}), ...(result.infos.length > 0 ? { infos: result.infos } : {}) };
+export function promQueryRange(querier: SeriesQuerier, q: PromRangeQuery): JsonText {
+  return successJson(evalRange(q.query, querier, q.startMs, q.endMs, q.stepMs, { deadline: deadline(q.timeoutMs) }));
+}
+
+/** Prometheus' success envelope, warnings and infos only when there are some. */
+function successJson(result: QueryResult & QueryAnnotations): JsonText {
+  const notes = JSON.stringify({
+    ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+    ...(result.infos.length > 0 ? { infos: result.infos } : {}),
+  });
+  return new JsonText(`{"status":"success","data":${formatPromApiJson(result)}${notes === '{}' ? '' : `,${notes.slice(1, -1)}`}}`);
 }
 
 export function promSeries(querier: SeriesQuerier, q: PromWindow): unknown {

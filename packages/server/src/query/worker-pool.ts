@@ -11,7 +11,7 @@ import type { WorkerReply, WorkerRequest } from './worker.ts';
 
 interface Job {
   request: WorkerRequest;
-  resolve: (json: string) => void;
+  resolve: (json: Buffer) => void;
   reject: (err: Error) => void;
 }
 
@@ -22,7 +22,8 @@ interface Slot {
 }
 
 export interface QueryRunner {
-  run<N extends OperationName>(op: N, tenant: string, args: OperationArgs<N>): Promise<string>;
+  /** Resolves with the result serialised as UTF-8 JSON. */
+  run<N extends OperationName>(op: N, tenant: string, args: OperationArgs<N>): Promise<Buffer>;
 }
 
 export class QueryWorkerPool implements QueryRunner {
@@ -41,8 +42,7 @@ export class QueryWorkerPool implements QueryRunner {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
-  /** Resolves with the result already serialised as JSON. */
-  run<N extends OperationName>(op: N, tenant: string, args: OperationArgs<N>): Promise<string> {
+  run<N extends OperationName>(op: N, tenant: string, args: OperationArgs<N>): Promise<Buffer> {
     if (this.closed) return Promise.reject(new VigilError('VIGIL_ERR_STORE_UNAVAILABLE', 'the server is shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ request: { id: this.nextId++, op, tenant, args }, resolve, reject });
@@ -89,7 +89,7 @@ export class QueryWorkerPool implements QueryRunner {
     clearTimeout(slot.timer);
     slot.job = undefined;
     if (job && job.request.id === reply.id) {
-      if ('json' in reply) job.resolve(reply.json);
+      if ('json' in reply) job.resolve(Buffer.from(reply.json.buffer, reply.json.byteOffset, reply.json.byteLength));
       else job.reject(new VigilError(reply.error.code as ErrorCode, reply.error.message));
     }
     this.dispatch();

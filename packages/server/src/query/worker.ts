@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ReadConnections, SqliteLogReader } from '../store/sqlite/log-reader.ts';
 import { TsdbQuerier } from '../tsdb/index.ts';
 import { collectorAfterGrowth } from '../collect-garbage.ts';
+import { answerJson } from './json-text.ts';
 import { operations, type OperationName, type QuerySources } from './operations.ts';
 
 export interface WorkerRequest {
@@ -18,10 +19,12 @@ export interface WorkerRequest {
 }
 
 export type WorkerReply =
-  | { id: number; json: string }
+  /** The result as UTF-8 JSON, its buffer transferred: a large answer is neither copied nor decoded on the main thread. */
+  | { id: number; json: Uint8Array }
   | { id: number; error: { code: string; status: number; message: string } };
 
 const { dataDir } = workerData as { dataDir: string };
+const utf8 = new TextEncoder();
 const connections = new ReadConnections(dataDir);
 /** One metrics querier per tenant, kept: each holds read-only connections. */
 const metricQueriers = new Map<string, TsdbQuerier>();
@@ -47,14 +50,15 @@ function sourcesFor(tenant: string): QuerySources {
 
 parentPort!.on('message', (request: WorkerRequest) => {
   clearTimeout(idleTimer);
-  parentPort!.postMessage(run(request));
+  const reply = run(request);
+  parentPort!.postMessage(reply, 'json' in reply ? [reply.json.buffer as ArrayBuffer] : []);
   idleTimer = setTimeout(collectAfterLargeQuery, COLLECT_WHEN_IDLE_MS);
 });
 
 function run({ id, op, tenant, args }: WorkerRequest): WorkerReply {
   try {
     const result = (operations[op] as (s: QuerySources, a: unknown) => unknown)(sourcesFor(tenant), args);
-    return { id, json: JSON.stringify(result) };
+    return { id, json: utf8.encode(answerJson(result)) }; // its own ArrayBuffer (Buffer.from may share a pool)
   } catch (err) {
     if (isVigilError(err)) return { id, error: { code: err.code, status: err.status, message: err.message } };
     return { id, error: { code: 'VIGIL_ERR_INTERNAL', status: 500, message: (err as Error).message } };

@@ -33,12 +33,12 @@ export function paramsOf(request: FastifyRequest): Params {
   return params;
 }
 
-function sendJson(reply: FastifyReply, json: string): FastifyReply {
+function sendJson(reply: FastifyReply, json: string | Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(json);
 }
 
 export function registerLokiQuery(app: FastifyInstance, deps: QueryDeps): void {
-  const route = (path: string, handler: (request: FastifyRequest, params: Params) => Promise<string>) => {
+  const route = (path: string, handler: (request: FastifyRequest, params: Params) => Promise<string | Buffer>) => {
     const wrapped = async (request: FastifyRequest, reply: FastifyReply) => sendJson(reply, await handler(request, paramsOf(request)));
     app.get(path, wrapped);
     app.post(path, wrapped);

@@ -97,7 +97,7 @@ async function catchUp(
       direction: 'forward',
       categorizeLabels: false,
     });
-    const result = (JSON.parse(json) as { data: { result: TailStream[] } }).data.result;
+    const result = (JSON.parse(json.toString()) as { data: { result: TailStream[] } }).data.result;
     for (const s of result) for (const [ts, line] of s.values) sent.add(`${ts}\u0000${line}`);
     send(socket, result);
   } catch {

@@ -14,7 +14,7 @@ function recordingRunner(fail?: VigilError) {
     async run(op, tenant, args) {
       calls.push({ op, tenant, args: args as Record<string, unknown> });
       if (fail) throw fail;
-      return JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } });
+      return Buffer.from(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
     },
   };
   return { runner, calls };

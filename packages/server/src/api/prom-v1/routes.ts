@@ -18,7 +18,7 @@ export interface PromApiDeps {
 
 export function registerPromApi(app: FastifyInstance, deps: PromApiDeps): void {
   promScope(app, (scope) => {
-    const route = (path: string, handler: (request: FastifyRequest, params: Params) => Promise<string>) => {
+    const route = (path: string, handler: (request: FastifyRequest, params: Params) => Promise<string | Buffer>) => {
       const wrapped = async (request: FastifyRequest, reply: FastifyReply) =>
         reply.type('application/json').send(await handler(request, paramsOf(request)));
       scope.get(path, wrapped);
