@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { compressSync } from 'snappy';
 import { fromSampleBatch, isStaleNaN, staleNaN } from '../../tsdb/model.ts';
@@ -59,4 +60,14 @@ test('a series the worker already sent is still named in full when a later reque
   const result = await decoder.decode(bad, snappy, limits);
   assert.equal(result.samples, 0);
   assert.match(result.rejected[0].reason, /^timeseries\[0\] up\{job="a"\}: sample timestamp .* is not a valid millisecond time$/);
+});
+
+test('the worker thread starts with the first request, not with the decoder', async (t) => {
+  const threads = (): number => readdirSync('/proc/self/task').length;
+  const before = threads();
+  const decoder = new RemoteWriteDecoder();
+  t.after(() => decoder.close());
+  assert.equal(threads(), before, 'no thread for a server that gets no remote write');
+  await decoder.decode(request(1, 1000), snappy, limits);
+  assert.ok(threads() > before, 'the worker runs once a request came');
 });

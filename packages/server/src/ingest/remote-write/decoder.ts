@@ -17,7 +17,8 @@ interface Pending {
 }
 
 export class RemoteWriteDecoder {
-  private worker: Worker;
+  /** Started by the first request (~20 MB that a server without remote write does not need). */
+  private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   /** Label sets by the worker's ids, frozen (the TSDB finds series by a frozen object's identity). */
   private labelsById: SeriesLabels[] = [];
@@ -25,25 +26,22 @@ export class RemoteWriteDecoder {
   private nextId = 1;
   private closed = false;
 
-  constructor() {
-    this.worker = this.spawn();
-  }
-
   async decode(raw: Buffer, headers: RemoteWriteHeaders, limits: BodyLimits): Promise<RemoteWriteResult> {
     checkRemoteWriteHeaders(headers);
     if (this.closed) throw new VigilError('VIGIL_ERR_STORE_UNAVAILABLE', 'the server is shutting down');
     const body = new Uint8Array(raw); // a copy the worker can own: request bodies may share a pooled buffer
     const request: DecodeRequest = { id: this.nextId++, body, maxBytes: limits.maxBytes };
+    const worker = (this.worker ??= this.spawn());
     return await new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref(); // an idle decoder does not keep the process alive
+      if (this.pending.size === 0) worker.ref(); // an idle decoder does not keep the process alive
       this.pending.set(request.id, { resolve, reject });
-      this.worker.postMessage(request, [body.buffer]);
+      worker.postMessage(request, [body.buffer]);
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 
   private spawn(): Worker {
@@ -55,7 +53,7 @@ export class RemoteWriteDecoder {
       if (this.closed) return;
       this.failAll('remote write decoder stopped');
       this.labelsById = [];
-      this.worker = this.spawn();
+      this.worker = undefined; // the next request starts another
     });
     worker.unref();
     return worker;
@@ -64,7 +62,7 @@ export class RemoteWriteDecoder {
   private finish(reply: DecodeReply): void {
     const pending = this.pending.get(reply.id);
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0) this.worker?.unref();
     if (!reply.ok) {
       pending?.reject(new VigilError(reply.code, reply.message));
       return;
