@@ -25,7 +25,7 @@ import Database from 'better-sqlite3';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ChunkEncoder, decodeChunkInto, type SampleColumns } from './chunk.ts';
-import { chunkFileNames, chunksDir, compactedFileName, dayFileName, dayOf, dayOfFileName, isCompactedFileName } from './schema.ts';
+import { chunkFileNames, chunkSchema, chunksDir, compactedFileName, dayFileName, dayOf, dayOfFileName, insertChunkSql, isCompactedFileName } from './schema.ts';
 
 /** 6 h at 15 s: payload per sample stops improving past this (bench/tsdb.ts), and a short query decodes at most this much. */
 export const MAX_COMPACTED_SAMPLES = 1440;
@@ -156,9 +156,8 @@ class DayCompaction {
     // A scratch file until renamed: a crash leaves it to be deleted, so nothing to journal.
     this.out.pragma('journal_mode = OFF');
     this.out.pragma('synchronous = OFF');
-    this.out.exec(`CREATE TABLE chunks (series_id INTEGER NOT NULL, min_t INTEGER NOT NULL, max_t INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
-      CREATE UNIQUE INDEX chunks_series ON chunks (series_id, min_t);`);
-    this.insert = this.out.prepare('INSERT OR IGNORE INTO chunks (series_id, min_t, max_t, count, data) VALUES (?, ?, ?, ?, ?)');
+    this.out.exec(chunkSchema);
+    this.insert = this.out.prepare(insertChunkSql);
     this.lastRowid = (source.prepare('SELECT coalesce(max(rowid), 0) AS n FROM chunks').get() as { n: number }).n;
   }
 

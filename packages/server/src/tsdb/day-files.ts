@@ -4,9 +4,9 @@
  * here; retention deletes whole days.
  */
 import type Database from 'better-sqlite3';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chunkSchema, chunksDir, compactedFileName, dayFileName, dayOf, dayOfFileName, openWritable } from './schema.ts';
+import { chunkFileNames, chunkSchema, chunksDir, compactedFileName, dayFileName, dayOf, dayOfFileName, insertChunkSql, openWritable } from './schema.ts';
 
 export interface ClosedChunk {
   seriesId: number;
@@ -42,12 +42,15 @@ export class DayFiles {
     this.dbs.clear();
   }
 
+  /** Each day's chunks to its file, a transaction per day. */
+  writeByDay(byDay: Map<number, ClosedChunk[]>): void {
+    for (const [day, chunks] of byDay) this.write(day, chunks);
+  }
+
   /** In one transaction; a chunk already there (same series and start) is kept. */
-  write(day: number, chunks: ClosedChunk[]): void {
+  private write(day: number, chunks: ClosedChunk[]): void {
     const db = this.open(day);
-    const insert = db.prepare<[number, number, number, number, Uint8Array]>(
-      'INSERT OR IGNORE INTO chunks (series_id, min_t, max_t, count, data) VALUES (?, ?, ?, ?, ?)',
-    );
+    const insert = db.prepare<[number, number, number, number, Uint8Array]>(insertChunkSql);
     db.transaction(() => {
       for (const c of chunks) insert.run(c.seriesId, c.minT, c.maxT, c.count, c.data);
     })();
@@ -63,13 +66,7 @@ export class DayFiles {
   /** Deletes the files of the days before `oldestKept`, calling `onDrop` for each; returns the days' file names. */
   dropBefore(oldestKept: number, onDrop: (day: number) => void): string[] {
     const dropped: string[] = [];
-    let names: string[];
-    try {
-      names = readdirSync(chunksDir(this.dir));
-    } catch {
-      return dropped;
-    }
-    for (const name of names) {
+    for (const name of chunkFileNames(this.dir)) {
       const day = dayOfFileName(name);
       if (day === undefined || day >= oldestKept) continue;
       onDrop(day);

@@ -10,14 +10,13 @@
  * can see a chunk twice (de-duplicated by time) but never miss one.
  */
 import type Database from 'better-sqlite3';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileMatcher, compileMatchers } from '../logql/matchers.ts';
 import type { LabelMatcher } from '../logql/source.ts';
 import { decodeChunkInto, type SampleColumns } from './chunk.ts';
 import { LabelValueInterner } from './intern.ts';
 import type { Series, SeriesColumns, SeriesLabels, SeriesQuerier } from './model.ts';
-import { chunksDir, compactedFileName, dayOf, dayOfFileName, indexPath, isCompactedFileName, openReadonly } from './schema.ts';
+import { chunkFileNames, chunksDir, compactedFileName, dayOf, dayOfFileName, indexPath, isCompactedFileName, openReadonly } from './schema.ts';
 
 export interface TsdbQuerierOptions {
   /** The store's directory, e.g. `data/metrics`. */
@@ -269,17 +268,11 @@ export class TsdbQuerier implements SeriesQuerier {
 
   /** Day files that may hold chunks overlapping the range (a chunk lives in the file of its first sample's day). */
   private dayFiles(startMs: number, endMs: number): Database.Database[] {
-    let names: string[];
-    try {
-      names = readdirSync(chunksDir(this.dir));
-    } catch {
-      return [];
-    }
+    const listed = chunkFileNames(this.dir);
     const first = dayOf(startMs) - 1; // a chunk never spans days, but be generous at the edge
     const last = dayOf(endMs);
     const out: Database.Database[] = [];
-    const listed = new Set(names);
-    for (const name of names.sort()) {
+    for (const name of [...listed].sort()) {
       const day = dayOfFileName(name);
       if (day === undefined || day < first || day > last) continue;
       // The compacted file holds all the day's chunks once it exists.

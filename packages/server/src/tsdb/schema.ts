@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE UNIQUE INDEX IF NOT EXISTS chunks_series ON chunks (series_id, min_t);
 `;
 
+/** A chunk already there (same series and start) is kept. */
+export const insertChunkSql = 'INSERT OR IGNORE INTO chunks (series_id, min_t, max_t, count, data) VALUES (?, ?, ?, ?, ?)';
+
 /** The same connection settings as the log store: WAL, one writer, mapped reads. */
 export { openDatabase as openWritable, openReadonly } from '../store/sqlite/open.ts';
 

@@ -182,7 +182,7 @@ export class TsdbWriter implements SampleAppender {
         }
       }
       // Closed chunks first: a log row never names samples of a chunk not yet on disk.
-      for (const [day, chunks] of closed) this.days.write(day, chunks);
+      this.days.writeByDay(closed);
       if (accepted > 0) this.stmts.insertLog.run(Buffer.from(log.buffer, 0, accepted * 24));
     } catch (err) {
       // Memory may be ahead of disk: rebuild the head from what is durable.
@@ -210,6 +210,15 @@ export class TsdbWriter implements SampleAppender {
     })();
     for (const hs of this.dirty) hs.enc.forgetStored();
     this.dirty.clear();
+  }
+
+  /** Adds the series' open chunk, as it is, to the chunks to write to its day's file. */
+  private closeOpenChunk(hs: HeadSeries, byDay: Map<number, ClosedChunk[]>): void {
+    const enc = hs.enc;
+    const day = dayOf(enc.minT);
+    let list = byDay.get(day);
+    if (list === undefined) byDay.set(day, (list = []));
+    list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: this.openChunkBytes(hs) });
   }
 
   /** The whole open chunk of a series: the bytes its head row holds, then those only in memory. */
@@ -267,10 +276,7 @@ export class TsdbWriter implements SampleAppender {
   private appendSample(hs: HeadSeries, t: number, v: number, closed: Map<number, ClosedChunk[]>): void {
     const enc = hs.enc;
     if (enc.count > 0 && (enc.count >= MAX_SAMPLES_PER_CHUNK || t - enc.minT >= MAX_CHUNK_SPAN_MS || dayOf(t) !== dayOf(enc.minT))) {
-      const day = dayOf(enc.minT);
-      let list = closed.get(day);
-      if (list === undefined) closed.set(day, (list = []));
-      list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: this.openChunkBytes(hs) });
+      this.closeOpenChunk(hs, closed);
       enc.clear(); // empty for the next chunk
     }
     enc.append(t, v);
@@ -291,15 +297,8 @@ export class TsdbWriter implements SampleAppender {
     const idle: HeadSeries[] = [];
     for (const hs of this.head.values()) if (hs.lastT < now - this.idleMs) idle.push(hs);
     const byDay = new Map<number, ClosedChunk[]>();
-    for (const hs of idle) {
-      const enc = hs.enc;
-      if (enc.count === 0) continue;
-      const day = dayOf(enc.minT);
-      let list = byDay.get(day);
-      if (list === undefined) byDay.set(day, (list = []));
-      list.push({ seriesId: hs.id, minT: enc.minT, maxT: enc.maxT, count: enc.count, data: this.openChunkBytes(hs) });
-    }
-    for (const [day, chunks] of byDay) this.days.write(day, chunks);
+    for (const hs of idle) if (hs.enc.count > 0) this.closeOpenChunk(hs, byDay);
+    this.days.writeByDay(byDay);
     this.index.transaction(() => {
       for (const hs of idle) {
         this.stmts.setLast.run(hs.lastT, valueToBlob(hs.lastV), hs.id);
@@ -450,7 +449,7 @@ export class TsdbWriter implements SampleAppender {
         if (log[k + 1] > hs.lastT) this.appendSample(hs, log[k + 1], log[k + 2], closed);
       }
     }
-    for (const [day, chunks] of closed) this.days.write(day, chunks);
+    this.days.writeByDay(closed);
     this.flushHead();
   }
 
