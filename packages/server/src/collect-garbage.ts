@@ -36,7 +36,7 @@ function usedMemory(): number {
  * Vigil would have to pass): the flag is set just long enough for a fresh
  * context to get `gc`, then unset, so no other code sees it.
  */
-function exposeGc(): () => void {
+export function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   setFlagsFromString('--no-expose-gc');

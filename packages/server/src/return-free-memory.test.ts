@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { exposeGc } from './collect-garbage.ts';
 import { returnFreeMemory } from './return-free-memory.ts';
 
 const MB = 1024 * 1024;
 
-function exposedGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  setFlagsFromString('--no-expose-gc');
-  return gc;
-}
-
 test('gives the pages of freed Buffers back, where malloc alone keeps them', async () => {
-  const gc = exposedGc();
+  const gc = exposeGc();
   // 128 MB of 2 KB Buffers; every 32nd stays alive, so no free run reaches the arena's top.
   let buffers: Buffer[] = Array.from({ length: 64 * 1024 }, () => Buffer.alloc(2048, 1));
   const survivors = buffers.filter((_, i) => i % 32 === 31);

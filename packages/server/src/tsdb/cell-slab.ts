@@ -80,7 +80,7 @@ export function allocCell(size: number): number {
       continue;
     }
     slab.live++;
-    const offset = address % SLAB_BYTES;
+    const offset = cellOffset(address);
     slab.bytes.fill(0, offset, offset + size);
     return address;
   }

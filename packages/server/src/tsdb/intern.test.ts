@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
+import { exposeGc } from '../collect-garbage.ts';
 import { LabelValueInterner } from './intern.ts';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-setFlagsFromString('--no-expose-gc');
+const gc = exposeGc();
 
 /** Heap kept by 20,000 label sets whose `path` values are equal 1 KB strings, each built separately. */
 function heapKept(intern: (labels: Record<string, string>) => Record<string, string>): number {
