@@ -64,11 +64,16 @@ function withHistograms(s: MatrixSeries): ApiMatrixSeries {
 }
 
 function apiValues(s: MatrixSeries): [number, string][] {
+  return mapFloats(s, (t, v) => [t / 1000, formatValue(v)]);
+}
+
+/** A float series' points through `f`, read from its columns when it has them. */
+function mapFloats<X>(s: MatrixSeries, f: (t: number, v: number) => X): X[] {
   const cols = matrixColumns.get(s);
-  if (cols === undefined) return s.points.map((p) => [p.t / 1000, formatValue(p.v)]);
-  const values = new Array<[number, string]>(cols.t.length);
-  for (let i = 0; i < values.length; i++) values[i] = [cols.t[i] / 1000, formatValue(cols.v[i])];
-  return values;
+  if (cols === undefined) return s.points.map((p) => f(p.t, p.v));
+  const out = new Array<X>(cols.t.length);
+  for (let i = 0; i < out.length; i++) out[i] = f(cols.t[i], cols.v[i]);
+  return out;
 }
 
 /**
@@ -87,13 +92,5 @@ export function formatPromApiJson(r: QueryResult): string {
 
 /** The points as JSON pairs; formatValue's strings need no escaping. */
 function valuesJson(s: MatrixSeries): string {
-  const cols = matrixColumns.get(s);
-  const n = cols === undefined ? s.points.length : cols.t.length;
-  const pairs = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const t = cols === undefined ? s.points[i].t : cols.t[i];
-    const v = cols === undefined ? s.points[i].v : cols.v[i];
-    pairs[i] = `[${t / 1000},"${formatValue(v)}"]`;
-  }
-  return pairs.join(',');
+  return mapFloats(s, (t, v) => `[${t / 1000},"${formatValue(v)}"]`).join(',');
 }

@@ -42,11 +42,10 @@ export function promQueryRange(querier: SeriesQuerier, q: PromRangeQuery): JsonT
 
 /** Prometheus' success envelope, warnings and infos only when there are some. */
 function successJson(result: QueryResult & QueryAnnotations): JsonText {
-  const notes = JSON.stringify({
-    ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
-    ...(result.infos.length > 0 ? { infos: result.infos } : {}),
-  });
-  return new JsonText(`{"status":"success","data":${formatPromApiJson(result)}${notes === '{}' ? '' : `,${notes.slice(1, -1)}`}}`);
+  let text = `{"status":"success","data":${formatPromApiJson(result)}`;
+  if (result.warnings.length > 0) text += `,"warnings":${JSON.stringify(result.warnings)}`;
+  if (result.infos.length > 0) text += `,"infos":${JSON.stringify(result.infos)}`;
+  return new JsonText(`${text}}`);
 }
 
 export function promSeries(querier: SeriesQuerier, q: PromWindow): unknown {
