@@ -6,16 +6,15 @@
  * step, are those of aggregateStep over the same per-step vectors.
  */
 import type { Aggregate, AggregateOp } from './ast.ts';
-import { groupLabels } from './aggregations.ts';
+import { FOLD_OPS, groupLabels } from './aggregations.ts';
 import { keyOn, keyWithout, type Labels } from './labels.ts';
 import { promMean, promVariance, quantile } from './math.ts';
 import type { SeriesVector, VSample, Vector } from './values.ts';
 
-const FOLDS: ReadonlySet<AggregateOp> = new Set(['sum', 'avg', 'count', 'group', 'min', 'max', 'stddev', 'stdvar', 'quantile']);
 const SELECTIONS: ReadonlySet<AggregateOp> = new Set(['topk', 'bottomk', 'limitk']);
 
 export function canAggregateSeries(op: AggregateOp): boolean {
-  return FOLDS.has(op) || SELECTIONS.has(op);
+  return FOLD_OPS.has(op) || SELECTIONS.has(op);
 }
 
 interface Grouping {

@@ -7,16 +7,16 @@ import type { Aggregate } from './ast.ts';
 import { keyOn, keyWithout, labelsKey, type Labels } from './labels.ts';
 import { formatValue } from './literals.ts';
 import { kahanSumInc, promMean, promVariance, quantile } from './math.ts';
-import { histogramGroup, type AggregationNotes } from './histogram-aggregate.ts';
+import { histogramGroup } from './histogram-aggregate.ts';
 import { histogramString } from './histogram-string.ts';
 import type { EvalContext, VSample, Vector } from './values.ts';
-import { execError, goFloat, warn } from './values.ts';
+import { execError, goFloat, NO_NOTES, warn } from './values.ts';
 import { xxhash64 } from './xxhash64.ts';
 
 interface Group { labels: Labels; samples: VSample[] }
 
 /** Aggregations whose result is one new sample per group. */
-const FOLD_OPS: ReadonlySet<Aggregate['op']> = new Set(['sum', 'avg', 'count', 'group', 'min', 'max', 'stddev', 'stdvar', 'quantile']);
+export const FOLD_OPS: ReadonlySet<Aggregate['op']> = new Set(['sum', 'avg', 'count', 'group', 'min', 'max', 'stddev', 'stdvar', 'quantile']);
 
 export function groupLabels(labels: Labels, e: Aggregate, without: ReadonlySet<string>): Labels {
   const out: Labels = {};
@@ -31,8 +31,6 @@ export function groupLabels(labels: Labels, e: Aggregate, without: ReadonlySet<s
 /** One step of an aggregation; `param` is the step's scalar (k, q) or the count_values label. */
 /** Per input label object, its group key and group labels; shared by all steps of one aggregation. */
 export type GroupCache = WeakMap<Labels, { key: string; labels: Labels }>;
-
-const NO_NOTES: AggregationNotes = { info: () => {}, warn: () => {} };
 
 export function aggregateStep(
   e: Aggregate, vec: Vector, param: number | string | undefined, cache: GroupCache = new WeakMap(), notes = NO_NOTES,

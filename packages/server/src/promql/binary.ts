@@ -6,11 +6,11 @@
 import type { Binary, BinaryOp, VectorMatching } from './ast.ts';
 import { COMPARISON_OPS } from './ast.ts';
 import { compareLabels, formatLabels, keyOn, keyWithout, labelsKey, type Labels } from './labels.ts';
-import { histogramBinary, type BinaryNotes } from './histogram-binary.ts';
+import { histogramBinary } from './histogram-binary.ts';
 import type { FloatHistogram } from './histogram.ts';
 import { goPow } from './math.ts';
 import type { VSample, Vector } from './values.ts';
-import { execError } from './values.ts';
+import { execError, NO_NOTES } from './values.ts';
 
 /** The value and whether a comparison keeps the sample. */
 export function applyOp(op: BinaryOp, l: number, r: number): [number, boolean] {
@@ -37,7 +37,6 @@ export function scalarBinary(op: BinaryOp, l: number, r: number, bool: boolean):
   return COMPARISON_OPS.has(op) && bool ? (keep ? 1 : 0) : v;
 }
 
-const NO_NOTES: BinaryNotes = { info: () => {}, warn: () => {} };
 
 export function vectorScalar(e: Binary, vec: Vector, scalar: number, vectorOnLeft: boolean, notes = NO_NOTES): Vector {
   const cmp = COMPARISON_OPS.has(e.op);

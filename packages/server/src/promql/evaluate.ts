@@ -11,7 +11,7 @@ import { evalCall } from './functions.ts';
 import { atTime, evalRangeArg, evalVectorSelector, seriesWindows, toSeries } from './selectors.ts';
 import { scaleHistogram } from './histogram.ts';
 import type { EvalContext, RangeSeries, Value, VSample, Vector } from './values.ts';
-import { info, invalidQuantile, scalarSteps, warn } from './values.ts';
+import { invalidQuantile, notesAt, scalarSteps } from './values.ts';
 
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   ctx.budget.checkDeadline();
@@ -48,7 +48,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       if (l.type === 'scalar' && r.type === 'scalar') {
         return { type: 'scalar', v: l.v.map((x, i) => scalarBinary(e.op, x, r.v[i], e.bool)) };
       }
-      const notes = { info: (text: string) => info(ctx, text, e.pos), warn: (text: string) => warn(ctx, text, e.pos) };
+      const notes = notesAt(ctx, e.pos);
       if (l.type === 'vector' && r.type === 'scalar') return { type: 'vector', steps: l.steps.map((vec, i) => vectorScalar(e, vec, r.v[i], true, notes)) };
       if (l.type === 'scalar' && r.type === 'vector') return { type: 'vector', steps: r.steps.map((vec, i) => vectorScalar(e, vec, l.v[i], false, notes)) };
       if (l.type !== 'vector' || r.type !== 'vector') throw new Error('binary operands were not type-checked');
@@ -70,7 +70,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       }
       const steps: Vector[] = inner.type === 'vector' ? inner.steps : ctx.times.map(() => []);
       const cache: GroupCache = new WeakMap();
-      const notes = { info: (text: string) => info(ctx, text, e.pos), warn: (text: string) => warn(ctx, text, e.pos) };
+      const notes = notesAt(ctx, e.pos);
       return {
         type: 'vector',
         steps: steps.map((vec, i) => {

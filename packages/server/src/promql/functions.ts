@@ -16,7 +16,7 @@ import { KEEPS_NAME, RANGE_FUNCTIONS, type RangeFn, type Window } from './range-
 import { evalRangeArg, seriesWindows, type RangeArg } from './selectors.ts';
 import type { EvalContext, HistogramColumn, RangeSeries, SeriesVector, Value, Vector } from './values.ts';
 import type { Labels } from './labels.ts';
-import { info, invalidQuantile, scalarSteps, seriesVectorValue, warn } from './values.ts';
+import { info, invalidQuantile, notesAt, scalarSteps, seriesVectorValue, warn } from './values.ts';
 
 export type Evaluate = (e: Expr, ctx: EvalContext) => Value;
 export type EvalSubquery = (e: Subquery, ctx: EvalContext) => RangeSeries[];
@@ -74,7 +74,7 @@ function evalRangeFunction(e: Call, rangeFn: RangeFn, arg: RangeArg, params: Flo
   const times = ctx.times;
   const quantileArg = e.func === 'quantile_over_time';
   const argPos = e.args.find(isRangeArg)?.pos ?? e.pos;
-  const notes = { info: (text: string) => info(ctx, text, argPos), warn: (text: string) => warn(ctx, text, argPos) };
+  const notes = notesAt(ctx, argPos);
   let row = 0;
   seriesWindows(arg, (s, lo, hi) => {
     const drop = keep ? s.drop : true;

@@ -7,12 +7,7 @@ import type { AggregateOp } from './ast.ts';
 import { IncompatibleSchemasError, type FloatHistogram } from './histogram.ts';
 import { averageHistograms, sumHistograms } from './histogram-sum.ts';
 import type { Labels } from './labels.ts';
-import type { VSample } from './values.ts';
-
-export interface AggregationNotes {
-  info(text: string): void;
-  warn(text: string): void;
-}
+import type { Notes, VSample } from './values.ts';
 
 const TAKES_HISTOGRAMS: ReadonlySet<AggregateOp> = new Set(['count', 'group', 'limitk', 'limit_ratio']);
 
@@ -21,7 +16,7 @@ const TAKES_HISTOGRAMS: ReadonlySet<AggregateOp> = new Set(['count', 'group', 'l
  * is to fold as usual (`floats`, possibly empty: then no result).
  */
 export function histogramGroup(
-  op: AggregateOp, labels: Labels, samples: VSample[], notes: AggregationNotes,
+  op: AggregateOp, labels: Labels, samples: VSample[], notes: Notes,
 ): { done: VSample | undefined } | { floats: VSample[] } {
   if (TAKES_HISTOGRAMS.has(op)) return { floats: samples };
   const floats = samples.filter((s) => !s.h);
@@ -38,7 +33,7 @@ export function histogramGroup(
 }
 
 /** The group's sum or average; none for exponential and custom buckets together. */
-function combine(hs: FloatHistogram[], average: boolean, notes: AggregationNotes, labels: Labels): FloatHistogram | undefined {
+function combine(hs: FloatHistogram[], average: boolean, notes: Notes, labels: Labels): FloatHistogram | undefined {
   const reconciled = (): void => notes.info('mismatched custom buckets were reconciled during aggregation');
   try {
     return average ? averageHistograms(hs, reconciled) : sumHistograms(hs, reconciled);

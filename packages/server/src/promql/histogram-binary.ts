@@ -6,26 +6,21 @@
  */
 import type { BinaryOp } from './ast.ts';
 import { addHistograms, divideHistogram, IncompatibleSchemasError, scaleHistogram, type FloatHistogram } from './histogram.ts';
+import type { Notes } from './values.ts';
 
 export interface Operand { v: number; h?: FloatHistogram }
-
-/** What an operation raised: infos and warnings, already worded. */
-export interface BinaryNotes {
-  info(text: string): void;
-  warn(text: string): void;
-}
 
 /** The result value, or undefined when the pair has none. `keep` is false when a comparison filters it out. */
 export type HistogramOpResult = { v: number; h?: FloatHistogram; keep: boolean } | undefined;
 
 const typeOf = (x: Operand): string => (x.h ? 'histogram' : 'float');
 
-function incompatible(op: BinaryOp, l: Operand, r: Operand, notes: BinaryNotes): undefined {
+function incompatible(op: BinaryOp, l: Operand, r: Operand, notes: Notes): undefined {
   notes.info(`incompatible sample types encountered for binary operator ${JSON.stringify(op)}: ${typeOf(l)} ${op} ${typeOf(r)}`);
   return undefined;
 }
 
-function sum(op: BinaryOp, a: FloatHistogram, b: FloatHistogram, notes: BinaryNotes): HistogramOpResult {
+function sum(op: BinaryOp, a: FloatHistogram, b: FloatHistogram, notes: Notes): HistogramOpResult {
   const what = op === '+' ? 'addition' : 'subtraction';
   try {
     const h = addHistograms(a, b, op === '+' ? 1 : -1, () => notes.info(`mismatched custom buckets were reconciled during ${what}`));
@@ -38,7 +33,7 @@ function sum(op: BinaryOp, a: FloatHistogram, b: FloatHistogram, notes: BinaryNo
 }
 
 /** `l op r` where at least one side is a histogram; `bool` as the operator's modifier. */
-export function histogramBinary(op: BinaryOp, l: Operand, r: Operand, bool: boolean, notes: BinaryNotes): HistogramOpResult {
+export function histogramBinary(op: BinaryOp, l: Operand, r: Operand, bool: boolean, notes: Notes): HistogramOpResult {
   if (l.h && r.h) {
     if (op === '+' || op === '-') return sum(op, l.h, r.h, notes);
     if (op === '==' || op === '!=') {

@@ -12,15 +12,10 @@ import {
 import { histogramsIdentical } from './histogram-binary.ts';
 import { averageHistograms, sumHistograms } from './histogram-sum.ts';
 import { extrapolationFactor, type RangeFn, type Window } from './range-functions.ts';
-import type { HistogramColumn } from './values.ts';
+import type { HistogramColumn, Notes } from './values.ts';
 
 export type RangeOut = number | FloatHistogram | undefined;
 
-/** Annotations a window raises, worded already; the caller knows the position. */
-export interface RangeNotes {
-  info(text: string): void;
-  warn(text: string): void;
-}
 
 /** Functions of float samples only: histograms in their windows are ignored. */
 const FLOATS_ONLY: ReadonlySet<string> = new Set([
@@ -36,7 +31,7 @@ const schemasWarning = (name: string): string =>
   `vector contains a mix of histograms with exponential and custom buckets schemas for metric name ${JSON.stringify(name)}`;
 
 /** One window of function `f` over a series whose histogram column is `h`. */
-export function histogramWindow(f: string, w: Window, h: HistogramColumn, name: string, floatFn: RangeFn, notes: RangeNotes): RangeOut {
+export function histogramWindow(f: string, w: Window, h: HistogramColumn, name: string, floatFn: RangeFn, notes: Notes): RangeOut {
   const { lo, hi } = w;
   let histograms = 0;
   for (let i = lo; i < hi; i++) if (h[i]) histograms++;
@@ -84,7 +79,7 @@ function floatsOnly(w: Window, h: HistogramColumn): Window {
   return { ...w, t: Float64Array.from(t), v: Float64Array.from(v), lo: 0, hi: t.length };
 }
 
-function reconciledNote(notes: RangeNotes, what: string): () => void {
+function reconciledNote(notes: Notes, what: string): () => void {
   return () => notes.info(`mismatched custom buckets were reconciled during ${what}`);
 }
 
@@ -103,7 +98,7 @@ function countTransitions(f: 'resets' | 'changes', w: Window, h: HistogramColumn
 }
 
 /** irate/idelta from the window's last two samples. */
-function instantHistogram(isRate: boolean, w: Window, h: HistogramColumn, name: string, floatFn: RangeFn, notes: RangeNotes): RangeOut {
+function instantHistogram(isRate: boolean, w: Window, h: HistogramColumn, name: string, floatFn: RangeFn, notes: Notes): RangeOut {
   const { t, hi } = w;
   if (hi - w.lo < 2) return undefined;
   const [prev, cur] = [h[hi - 2], h[hi - 1]];
@@ -131,7 +126,7 @@ function instantHistogram(isRate: boolean, w: Window, h: HistogramColumn, name: 
 }
 
 /** rate/increase/delta of a window of histograms (Prometheus' histogramRate plus extrapolation). */
-function extrapolatedHistogram(w: Window, hs: FloatHistogram[], isCounter: boolean, isRate: boolean, name: string, notes: RangeNotes): RangeOut {
+function extrapolatedHistogram(w: Window, hs: FloatHistogram[], isCounter: boolean, isRate: boolean, name: string, notes: Notes): RangeOut {
   if (hs.length < 2) return undefined;
   const last = hs[hs.length - 1];
   let prev = hs[0];

@@ -109,6 +109,19 @@ export function info(ctx: EvalContext, text: string, pos: number): void {
   ctx.annotations?.add('info', text, pos);
 }
 
+/** Infos and warnings an operation raises, already worded; whoever made it knows the position. */
+export interface Notes {
+  info(text: string): void;
+  warn(text: string): void;
+}
+
+export const NO_NOTES: Notes = { info: () => {}, warn: () => {} };
+
+/** Notes that become the query's annotations at `pos`. */
+export function notesAt(ctx: EvalContext, pos: number): Notes {
+  return { info: (text) => info(ctx, text, pos), warn: (text) => warn(ctx, text, pos) };
+}
+
 /** A float as Go's %g prints it (NaN, +Inf, -Inf, 1.1, 2). */
 export function goFloat(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
