@@ -74,6 +74,9 @@ export interface VectorMatching {
   fillRight?: number;
 }
 
+/** A binary operator's matching when the query names none. */
+export const DEFAULT_MATCHING: VectorMatching = Object.freeze({ card: 'one-to-one', on: false, labels: [], include: [] });
+
 export interface Binary {
   kind: 'binary';
   op: BinaryOp;

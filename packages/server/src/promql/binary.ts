@@ -4,7 +4,7 @@
  * Error texts are Prometheus' own, since clients show them to users.
  */
 import type { Binary, BinaryOp, VectorMatching } from './ast.ts';
-import { COMPARISON_OPS } from './ast.ts';
+import { COMPARISON_OPS, DEFAULT_MATCHING } from './ast.ts';
 import { compareLabels, formatLabels, keyOn, keyWithout, labelsKey, type Labels } from './labels.ts';
 import { histogramBinary } from './histogram-binary.ts';
 import type { FloatHistogram } from './histogram.ts';
@@ -75,7 +75,7 @@ function signature(m: VectorMatching): SigFn {
 }
 
 export function makeSignature(e: Binary): SigFn {
-  return signature(e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [] });
+  return signature(e.matching ?? DEFAULT_MATCHING);
 }
 
 export function setOperation(op: BinaryOp, lhs: Vector, rhs: Vector, sig: SigFn): Vector {
@@ -131,7 +131,7 @@ function matchGroupLabels(labels: Labels, m: VectorMatching): Labels {
 }
 
 export function vectorVector(e: Binary, lhsIn: Vector, rhsIn: Vector, sig: SigFn, notes = NO_NOTES): Vector {
-  const m = e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [] };
+  const m = e.matching ?? DEFAULT_MATCHING;
   const swap = m.card === 'one-to-many';
   const [lhs, rhs] = swap ? [rhsIn, lhsIn] : [lhsIn, rhsIn];
   // With group_right the sides are swapped first; fill_left and fill_right then apply to the swapped sides, as upstream.

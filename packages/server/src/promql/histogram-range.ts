@@ -130,7 +130,7 @@ function extrapolatedHistogram(w: Window, hs: FloatHistogram[], isCounter: boole
   if (hs.length < 2) return undefined;
   const last = hs[hs.length - 1];
   let prev = hs[0];
-  if (isCounter && (prev.hint === 'gauge' || last.hint === 'gauge' || hs.some((x) => x.hint === 'gauge'))) {
+  if (isCounter && hs.some((x) => x.hint === 'gauge')) {
     notes.warn(`this native histogram metric is not a counter: ${JSON.stringify(name)}`);
   }
   // A reset between the first two samples: the first one's layout does not matter.

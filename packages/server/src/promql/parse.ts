@@ -9,6 +9,7 @@ import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { VigilError } from '../errors.ts';
 import type { AggregateOp, AtModifier, BinaryOp, Expr, VectorMatching } from './ast.ts';
+import { DEFAULT_MATCHING } from './ast.ts';
 import { checkTypes } from './check.ts';
 import { parseDuration, parseNumber, unquoteString } from './literals.ts';
 import { convertSelector } from './parse-selector.ts';
@@ -111,7 +112,7 @@ export class PromqlParser {
       else if (c.name === 'FillModifier') fill = this.fill(c);
     }
     if (!op) this.fail(n, 'missing operator');
-    if (fill) matching = { ...(matching ?? { card: 'one-to-one', on: false, labels: [], include: [] }), ...fill };
+    if (fill) matching = { ...(matching ?? DEFAULT_MATCHING), ...fill };
     return { kind: 'binary', op, lhs: this.convert(l), rhs: this.convert(r), bool, matching, pos: n.from };
   }
 
@@ -251,11 +252,12 @@ function pushDown(e: Expr, f: (e: Expr) => Expr): Expr {
   return f(e);
 }
 
-function hasError(tree: Tree): boolean {
-  let error = false;
+/** Where the tree's first error node is, or undefined when it has none. */
+function firstError(tree: Tree): { from: number; to: number } | undefined {
+  let error: { from: number; to: number } | undefined;
   tree.topNode.cursor().iterate((c) => {
     if (error) return false;
-    error = c.type.isError;
+    if (c.type.isError) error = { from: c.from, to: c.to };
     return undefined;
   });
   return error;
@@ -272,9 +274,10 @@ function hasError(tree: Tree): boolean {
 const GRAMMAR_GAPS = /"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`[^`]*`|#[^\n]*|[[\]]|(?<!\boffset[\s(+-]*)\b(?:min|max)_of(?=\s*\()|\b(?:step|range)(?=\s*\()|(?<![\w.])\d+\.(?![\w.])/gi;
 
 /** A failed parse is retried on the rewritten query; the first error stands if that fails too. */
-function parseTree(query: string): Tree {
+function parseTree(query: string): { tree: Tree; error?: { from: number; to: number } } {
   const tree = parser.parse(query);
-  if (!hasError(tree)) return tree;
+  const error = firstError(tree);
+  if (error === undefined) return { tree };
   let depth = 0;
   const rewritten = query.replace(GRAMMAR_GAPS, (m) => {
     if (m === '[') depth++;
@@ -284,9 +287,9 @@ function parseTree(query: string): Tree {
     else if (/^(?:step|range)$/i.test(m)) return m.toLowerCase();
     return m;
   });
-  if (rewritten === query) return tree;
+  if (rewritten === query) return { tree, error };
   const retried = parser.parse(rewritten);
-  return hasError(retried) ? tree : retried;
+  return firstError(retried) === undefined ? { tree: retried } : { tree, error };
 }
 
 /**
@@ -297,13 +300,7 @@ function parseTree(query: string): Tree {
 export function parsePromql(query: string, timing?: QueryTiming): Expr {
   if (!query.trim()) throw new VigilError('VIGIL_ERR_PROMQL_PARSE', 'parse error: the query is empty');
   const p = new PromqlParser(query, timing);
-  const tree = parseTree(query);
-  let error: { from: number; to: number } | undefined;
-  tree.topNode.cursor().iterate((c) => {
-    if (error) return false;
-    if (c.type.isError) error = { from: c.from, to: c.to };
-    return undefined;
-  });
+  const { tree, error } = parseTree(query);
   if (error) {
     if (error.from >= query.trimEnd().length) {
       p.fail(error.from, `unexpected end of input after "${query.slice(Math.max(0, error.from - 30), error.from).trim()}"`);
