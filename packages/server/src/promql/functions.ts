@@ -43,15 +43,13 @@ function isRangeArg(e: Expr): boolean {
 }
 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
+const COUNTER_FUNCTIONS: ReadonlySet<string> = new Set(['rate', 'increase', 'irate']);
 
-/** Annotations of range functions over a series, raised when one of its windows holds samples. */
-function seriesAnnotations(e: Call, labels: Labels, ctx: EvalContext): void {
-  const f = e.func;
-  if (f !== 'rate' && f !== 'increase' && f !== 'irate') return;
-  const arg = e.args.find(isRangeArg) ?? e;
+/** A counter function's info for a series not named as a counter, raised when one of its windows holds float samples. */
+function counterNameInfo(labels: Labels, ctx: EvalContext, pos: number): void {
   const name = labels.__name__;
   if (name !== undefined && name !== '' && !COUNTER_SUFFIXES.some((x) => name.endsWith(x))) {
-    info(ctx, `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`, arg.pos);
+    info(ctx, `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`, pos);
   }
 }
 
@@ -84,7 +82,7 @@ function evalRangeFunction(e: Call, rangeFn: RangeFn, arg: RangeArg, params: Flo
     w.v = s.v;
     const h = s.h;
     const fn: (w: Window) => RangeOut = h ? (win) => histogramWindow(e.func, win, h, s.labels.__name__ ?? '', rangeFn, notes) : rangeFn;
-    let annotated = false;
+    let annotated = !COUNTER_FUNCTIONS.has(e.func); // the only functions with a per-series note
     for (let i = 0, at = row * n; i < n; i++, at++) {
       w.lo = lo[i];
       w.hi = hi[i];
@@ -95,7 +93,7 @@ function evalRangeFunction(e: Call, rangeFn: RangeFn, arg: RangeArg, params: Flo
       if (w.hi > w.lo) {
         // Prometheus' counter-name info speaks of float samples only.
         if (!annotated && (!h || hasFloat(h, w.lo, w.hi))) {
-          seriesAnnotations(e, s.labels, ctx);
+          counterNameInfo(s.labels, ctx, argPos);
           annotated = true;
         }
         if (quantileArg) invalidQuantile(ctx, w.params[0], e.args[0].pos);
