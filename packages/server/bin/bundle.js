@@ -9,7 +9,7 @@
 // imports (the file lives in the package, so they resolve as the sources'
 // do).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, buildSync } from 'esbuild';
@@ -52,9 +52,12 @@ export function bundleWorker(entry) {
 function cache(entry, code) {
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const file = `${cacheDir}${basename(fileURLToPath(entry), '.ts')}-${hash}.mjs`;
-  mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(`${file}.${process.pid}.tmp`, code);
-  renameSync(`${file}.${process.pid}.tmp`, file); // another process starting at once sees a whole file
+  if (!existsSync(file)) {
+    // Named by its contents: a file already there is this bundle, written whole.
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(`${file}.${process.pid}.tmp`, code);
+    renameSync(`${file}.${process.pid}.tmp`, file); // another process starting at once sees a whole file
+  }
   return pathToFileURL(file);
 }
 
