@@ -31,6 +31,8 @@ interface Piece {
   repeatable: boolean;
 }
 
+const LEADING_FLAGS = /^\(\?([a-zA-Z]+)\)/;
+
 class Translator {
   private i = 0;
   /** Flags of the whole pattern, given to the JavaScript RegExp. */
@@ -42,7 +44,6 @@ class Translator {
 
   translate(): string {
     this.leadingFlags();
-    this.scope = { ...this.flags };
     // A leading (?i) turned off later cannot be the RegExp's i flag: letters are folded instead.
     if (this.flags.i && /\(\?[a-zA-Z]*-[a-zA-Z]*i/.test(this.re)) this.flags.i = false;
     const body = this.alternation();
@@ -56,15 +57,11 @@ class Translator {
 
   /** (?i), (?s), (?m) and combinations at the very start become the RegExp's flags. */
   private leadingFlags(): void {
-    for (;;) {
-      const m = /^\(\?([a-zA-Z]+)\)/.exec(this.re.slice(this.i));
-      if (!m) return;
-      for (const f of m[1]) {
-        if (f !== 'i' && f !== 'm' && f !== 's') this.fail(`the flag "${f}" in (?${m[1]}) is not supported`);
-        this.flags[f] = true;
-      }
+    for (let m = LEADING_FLAGS.exec(this.re.slice(this.i)); m !== null; m = LEADING_FLAGS.exec(this.re.slice(this.i))) {
+      this.scope = this.scopedFlags(m[1]);
       this.i += m[0].length;
     }
+    Object.assign(this.flags, this.scope);
   }
 
   private alternation(): Piece {
