@@ -10,4 +10,4 @@ export {
   type RequestContext,
 } from './request-context.ts';
 export { activeSpanIds } from './otel.ts';
-export { acceptedOrNewRequestId, newRequestId } from './request-id.ts';
+export { acceptedOrNewRequestId } from './request-id.ts';

@@ -16,7 +16,7 @@ const acceptableId = /^[\x21-\x7e]{1,128}$/;
 
 /** `given` when it is an acceptable request id, else a new id. */
 export function acceptedOrNewRequestId(given: string | undefined): string {
-  return given !== undefined && given !== '' && acceptableId.test(given) ? given : newRequestId();
+  return given !== undefined && acceptableId.test(given) ? given : newRequestId();
 }
 
 const COUNTER_SPAN = 2 ** 32;
