@@ -164,12 +164,12 @@ export async function ruleAlerts(vigilUrl: string): Promise<{ labels: Record<str
 }
 
 /**
- * Debian's Prometheus with `prometheusYaml` (and files beside it), killed
- * after the test. It re-sends firing alerts every second: its first send
- * can race its Alertmanager discovery and be dropped, and the default
- * resend delay (1m) would then hold the alert back for a minute.
+ * Debian's Prometheus with `prometheusYaml` (and files beside it) and
+ * `flags`, killed after the test. It re-sends firing alerts every second:
+ * its first send can race its Alertmanager discovery and be dropped, and
+ * the default resend delay (1m) would then hold the alert back for a minute.
  */
-export async function startPrometheus(t: TestContext, prometheusYaml: string, files: Record<string, string> = {}): Promise<string> {
+export async function startPrometheus(t: Pick<TestContext, 'after'>, prometheusYaml: string, files: Record<string, string> = {}, flags: string[] = []): Promise<string> {
   const dir = tempDir('vigil-prom-');
   writeFileSync(join(dir, 'prometheus.yml'), prometheusYaml);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -181,6 +181,7 @@ export async function startPrometheus(t: TestContext, prometheusYaml: string, fi
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--rules.alert.resend-delay=1s',
+      ...flags,
     ],
     { stdio: 'ignore' },
   );

@@ -11,12 +11,10 @@
  * 3 (the upstream conformance suite, and Vigil) does not.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { snappyWriteRequest } from '../../src/ingest/remote-write/testing.ts';
-import { eventually, freePort, removeDir, startVigil, tempDir, type VigilProcess } from './vigil-process.ts';
+import { startPrometheus } from './alerting-kit.ts';
+import { eventually, removeDir, startVigil, type VigilProcess } from './vigil-process.ts';
 
 const STEP_MS = 15_000;
 const STEPS = 240; // one hour
@@ -197,25 +195,8 @@ function compare(got: Matrix[], want: Matrix[]): string[] {
 }
 
 before(async () => {
-  const dir = tempDir('vigil-diff-prom-');
-  const port = await freePort();
-  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
-  const prometheus = spawn(
-    'prometheus',
-    [
-      '--web.enable-remote-write-receiver',
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: 'ignore' },
-  );
-  cleanups.push(() => {
-    prometheus.kill('SIGKILL');
-    removeDir(dir);
-  });
-  prometheusUrl = `http://127.0.0.1:${port}`;
+  const untilAfter = { after: (cleanup: () => Promise<void>) => void cleanups.push(cleanup) };
+  prometheusUrl = await startPrometheus(untilAfter, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n', {}, ['--web.enable-remote-write-receiver']);
   vigil = await startVigil();
   cleanups.push(async () => {
     await vigil.stop();
