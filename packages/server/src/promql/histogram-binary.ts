@@ -5,7 +5,7 @@
  * result and raises an info.
  */
 import type { BinaryOp } from './ast.ts';
-import { addHistograms, divideHistogram, IncompatibleSchemasError, scaleHistogram, type FloatHistogram } from './histogram.ts';
+import { addHistograms, divideHistogram, IncompatibleSchemasError, sameBounds, scaleHistogram, type FloatHistogram } from './histogram.ts';
 import type { Notes } from './values.ts';
 
 export interface Operand { v: number; h?: FloatHistogram }
@@ -54,7 +54,7 @@ export function histogramsIdentical(a: FloatHistogram, b: FloatHistogram): boole
   const same = (x: number, y: number): boolean => x === y || (Number.isNaN(x) && Number.isNaN(y));
   if (a.schema !== b.schema || a.zeroThreshold !== b.zeroThreshold) return false;
   if (!same(a.count, b.count) || !same(a.sum, b.sum) || !same(a.zeroCount, b.zeroCount)) return false;
-  if ((a.customValues ?? []).join() !== (b.customValues ?? []).join()) return false;
+  if (!sameBounds(a.customValues ?? [], b.customValues ?? [])) return false;
   return sameRun(a.pos, a.posOffset, b.pos, b.posOffset) && sameRun(a.neg, a.negOffset, b.neg, b.negOffset);
 }
 

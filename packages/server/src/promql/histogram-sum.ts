@@ -4,7 +4,7 @@
  * so that large values cancelling each other leave the small ones intact.
  */
 import {
-  addHistograms, combinedHint, divideHistogram, reduceSchema, usesCustomBuckets, widenZeroBucket, type FloatHistogram,
+  addHistograms, combinedHint, divideHistogram, reduceSchema, sameBounds, usesCustomBuckets, widenZeroBucket, type FloatHistogram,
 } from './histogram.ts';
 import { kahanSumInc } from './math.ts';
 
@@ -20,8 +20,8 @@ function commonLayout(hs: FloatHistogram[]): FloatHistogram[] {
 }
 
 function sameCustomBounds(hs: FloatHistogram[]): boolean {
-  const first = (hs[0].customValues ?? []).join();
-  return hs.every((h) => (h.customValues ?? []).join() === first);
+  const first = hs[0].customValues ?? [];
+  return hs.every((h) => sameBounds(h.customValues ?? [], first));
 }
 
 class CompensatedSum {

@@ -170,7 +170,8 @@ export function addHistograms(a: FloatHistogram, b: FloatHistogram, factor = 1, 
   return out;
 }
 
-function sameBounds(a: readonly number[], b: readonly number[]): boolean {
+/** The same custom bucket bounds, in order. */
+export function sameBounds(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
