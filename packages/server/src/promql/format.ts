@@ -2,7 +2,7 @@
 import { matrixColumns, type MatrixSeries, type QueryResult } from './engine.ts';
 import { formatValue } from './literals.ts';
 import type { FloatHistogram } from './histogram.ts';
-import { allBuckets } from './histogram-stats.ts';
+import { allBuckets, boundaryRule } from './histogram-stats.ts';
 
 /** A native histogram as the API writes it: buckets as [boundary rule, lower, upper, count]. */
 export interface ApiHistogram { count: string; sum: string; buckets?: [number, string, string, string][] }
@@ -15,14 +15,10 @@ export type PromApiData =
   | { resultType: 'scalar' | 'string'; result: [number, string] }
   | { resultType: 'matrix'; result: ApiMatrixSeries[] };
 
-/**
- * Boundary rules as Prometheus numbers them: 0 open left (positive and
- * custom buckets), 1 open right (negative), 3 closed both (zero bucket).
- */
+/** The buckets with their boundary rules (histogram-stats.ts' boundaryRule). */
 function apiHistogram(h: FloatHistogram): ApiHistogram {
   const buckets = allBuckets(h).filter((b) => b.count !== 0).map((b): [number, string, string, string] => {
-    const rule = b.lower < 0 && b.upper > 0 ? 3 : b.upper <= 0 ? 1 : 0;
-    return [rule, formatValue(b.lower), formatValue(b.upper), formatValue(b.count)];
+    return [boundaryRule(b), formatValue(b.lower), formatValue(b.upper), formatValue(b.count)];
   });
   const out: ApiHistogram = { count: formatValue(h.count), sum: formatValue(h.sum) };
   if (buckets.length > 0) out.buckets = buckets;

@@ -8,6 +8,15 @@ import { kahanSumInc } from './math.ts';
 
 export interface Bucket { lower: number; upper: number; count: number }
 
+/**
+ * Which bounds a bucket includes, as Prometheus numbers the rules: 0 the
+ * upper (positive and custom buckets), 1 the lower (negative), 3 both (the
+ * zero bucket).
+ */
+export function boundaryRule(b: Bucket): 0 | 1 | 3 {
+  return b.lower < 0 && b.upper > 0 ? 3 : b.upper <= 0 ? 1 : 0;
+}
+
 /** Every bucket from the lowest values to the highest: negative, zero (if not empty), positive. */
 export function allBuckets(h: FloatHistogram): Bucket[] {
   const out: Bucket[] = [];

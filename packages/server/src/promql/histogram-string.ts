@@ -6,7 +6,7 @@
  */
 import { formatFloat } from '../template/go-format.ts';
 import type { FloatHistogram } from './histogram.ts';
-import { allBuckets } from './histogram-stats.ts';
+import { allBuckets, boundaryRule } from './histogram-stats.ts';
 
 const g = (x: number): string => formatFloat(x, 'g', -1);
 
@@ -14,9 +14,9 @@ export function histogramString(h: FloatHistogram): string {
   const parts = [`count:${g(h.count)}`, `sum:${g(h.sum)}`];
   for (const b of allBuckets(h)) {
     if (b.count === 0) continue;
-    const zero = b.lower < 0 && b.upper > 0;
-    const open = b.upper <= 0 || zero ? '[' : '(';
-    const close = b.upper <= 0 && !zero ? ')' : ']';
+    const rule = boundaryRule(b);
+    const open = rule === 0 ? '(' : '[';
+    const close = rule === 1 ? ')' : ']';
     parts.push(`${open}${g(b.lower)},${g(b.upper)}${close}:${g(b.count)}`);
   }
   return `{${parts.join(', ')}}`;
